@@ -1,0 +1,5 @@
+/**
+ * fast-check arbitraries for Aura's domain, for property tests in Aura and in the apps that
+ * embed it. Import from `@aura/domain/testing` (fast-check is a peer dependency).
+ */
+export * from './platform.arbitraries.js';
