@@ -1,0 +1,41 @@
+import type { ContainerModule } from 'inversify';
+import type { EventSubscription } from '../events/event-subscription.js';
+import type { IntegrationEventDefinition } from '../events/integration-event.js';
+import type { BackoffPolicy, JobContext, QueueName } from '../ports/job-queue.port.js';
+
+/** Processes the jobs of one queue; resolved from the container per job. */
+export interface JobProcessor<TData = unknown> {
+  process(job: JobContext<TData>): Promise<void>;
+}
+
+export interface JobDefinition {
+  /** `<module>.<job>` */
+  readonly queue: QueueName;
+  /** Container token of the processor. */
+  readonly processor: symbol | (abstract new (...args: never[]) => JobProcessor);
+  readonly concurrency?: number;
+  readonly attempts?: number;
+  readonly backoff?: BackoffPolicy;
+}
+
+/**
+ * How a business module declares itself, once. Start-up validates the graph of all
+ * registered modules (see `validateModuleGraph`) before anything is wired.
+ */
+export interface ModuleDefinition {
+  /** Folder name in every layer and Postgres schema: `users`, `therapy`, `billing`, … */
+  readonly name: string;
+  /** HTTP prefix under `/api/` (e.g. `mental-health`); informational for the runtimes. */
+  readonly apiPrefix?: string;
+  readonly dependsOn?: readonly string[];
+  /** Contract tokens this module binds for others (`UsersContract`). */
+  readonly provides?: readonly symbol[];
+  /** Contract tokens it needs; each must be provided by a module it depends on. */
+  readonly requires?: readonly symbol[];
+  /** Integration events it publishes. */
+  readonly events?: readonly IntegrationEventDefinition[];
+  readonly subscriptions?: readonly EventSubscription[];
+  readonly jobs?: readonly JobDefinition[];
+  /** The module's bindings (use cases, repositories, contract implementations). */
+  readonly containerModule?: ContainerModule;
+}

@@ -1,0 +1,21 @@
+export { Clock } from './clock.port.js';
+export type { ExecutionScope } from './execution-context.port.js';
+export { ExecutionContext } from './execution-context.port.js';
+export type { HealthReport, HealthState } from './health.port.js';
+export { HealthIndicator } from './health.port.js';
+export { IdGenerator } from './id-generator.port.js';
+export type {
+  BackoffPolicy,
+  EnqueueOptions,
+  JobContext,
+  JobHandler,
+  JobToEnqueue,
+  QueueCounts,
+  QueueName,
+  WorkerOptions,
+} from './job-queue.port.js';
+export { isPermanentJobError, JobQueue, PermanentJobError } from './job-queue.port.js';
+export type { LogFields } from './logger.port.js';
+export { Logger } from './logger.port.js';
+export { Outbox } from './outbox.port.js';
+export { UnitOfWork } from './unit-of-work.port.js';

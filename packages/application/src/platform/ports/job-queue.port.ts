@@ -1,0 +1,88 @@
+/** A named queue, `<module>.<job>` (e.g. `notifications.deliver`). */
+export type QueueName = string;
+
+export interface BackoffPolicy {
+  readonly type: 'exponential' | 'fixed';
+  /** First retry delay; exponential doubles it each attempt. */
+  readonly delayMs: number;
+}
+
+export interface EnqueueOptions {
+  /**
+   * De-duplication key: while a job with this id is known to the queue (waiting, running
+   * or recently completed), enqueueing it again is a no-op.
+   */
+  readonly jobId?: string;
+  readonly delayMs?: number;
+  /** Total attempts including the first (default from configuration). */
+  readonly attempts?: number;
+  readonly backoff?: BackoffPolicy;
+}
+
+export interface JobToEnqueue<TData = unknown> {
+  readonly queue: QueueName;
+  readonly name: string;
+  readonly data: TData;
+  readonly options?: EnqueueOptions;
+}
+
+export interface JobContext<TData = unknown> {
+  readonly id: string;
+  readonly queue: QueueName;
+  readonly name: string;
+  readonly data: TData;
+  /** 1 for the first run. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+}
+
+export type JobHandler<TData = unknown> = (job: JobContext<TData>) => Promise<void>;
+
+export interface WorkerOptions {
+  /** Jobs of this queue run at most this many at a time in this process. */
+  readonly concurrency?: number;
+  /**
+   * Called once when a job has failed its last attempt (or failed permanently), before
+   * the queue forgets it: the platform records a dead letter here.
+   */
+  readonly onExhausted?: (job: JobContext, error: Error) => Promise<void>;
+  /** Called when an attempt failed and another one is scheduled. */
+  readonly onRetry?: (job: JobContext, error: Error) => void;
+  readonly onCompleted?: (job: JobContext) => void;
+}
+
+export interface QueueCounts {
+  readonly waiting: number;
+  readonly active: number;
+  readonly delayed: number;
+  readonly failed: number;
+}
+
+/**
+ * Background jobs. Two adapters pass one contract suite: in memory (embedded mode) and
+ * BullMQ on Redis (production, any number of worker processes).
+ */
+export interface JobQueue {
+  enqueue<TData>(job: JobToEnqueue<TData>): Promise<void>;
+  enqueueMany(jobs: readonly JobToEnqueue[]): Promise<void>;
+  /** Starts consuming a queue in this process. One handler per queue. */
+  process<TData>(queue: QueueName, handler: JobHandler<TData>, options?: WorkerOptions): Promise<void>;
+  counts(queue: QueueName): Promise<QueueCounts>;
+  /** Throws when the queue's backing store cannot be reached. */
+  ping(): Promise<void>;
+  /** Stops taking jobs, waits for running ones (up to the configured timeout), releases connections. */
+  close(): Promise<void>;
+}
+export const JobQueue = Symbol.for('aura.platform.JobQueue');
+
+/**
+ * Thrown by a handler for a failure that retrying cannot fix (an unknown event version, a
+ * malformed payload): the job goes straight to the dead letters.
+ */
+export class PermanentJobError extends Error {
+  override readonly name = 'PermanentJobError';
+}
+
+export function isPermanentJobError(error: unknown): error is PermanentJobError {
+  return error instanceof Error && error.name === 'PermanentJobError';
+}
