@@ -4,7 +4,7 @@
  * system's binaries on loopback and removed afterwards. When neither is possible the
  * suites that need it are skipped, and this says loudly what to install.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -63,28 +63,25 @@ async function startPostgres(): Promise<string | null> {
   const asRoot = process.getuid?.() === 0;
   // initdb refuses to run as root: hand the directory to the postgres user.
   const run = (cmd: string, args: string[]) =>
-    asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' })
+      : execFileSync(cmd, args, { stdio: 'pipe' });
   if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
   run(initdb, ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   const port = await freePort();
-  const args = ['-D', join(dir, 'data'), '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=300'];
-  const child: ChildProcess = asRoot
-    ? spawn('runuser', ['-u', 'postgres', '--', postgres, ...args], { stdio: 'ignore' })
-    : spawn(postgres, args, { stdio: 'ignore' });
+  const pgCtl = which('pg_ctl', postgresBinDirs());
+  if (!pgCtl) return null;
+  const data = join(dir, 'data');
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+  // pg_ctl waits for start-up and stops synchronously: no orphaned server after the run.
+  run(pgCtl, ['start', '-D', data, '-w', '-s', '-l', join(dir, 'postgres.log'), '-o', options]);
   cleanups.push(() => {
-    child.kill('SIGINT');
-    rmSync(dir, { recursive: true, force: true });
-  });
-  const isready = which('pg_isready', postgresBinDirs());
-  await waitFor(() => {
     try {
-      if (isready) execFileSync(isready, ['-h', '127.0.0.1', '-p', String(port), '-q']);
-      else return existsSync(join(dir, `.s.PGSQL.${port}`));
-      return true;
-    } catch {
-      return false;
+      run(pgCtl, ['stop', '-D', data, '-m', 'immediate', '-s']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-  }, 'PostgreSQL to accept connections');
+  });
   return `postgres://postgres@127.0.0.1:${port}/postgres`;
 }
 
@@ -92,13 +89,17 @@ async function startRedis(): Promise<string | null> {
   const server = which('redis-server');
   if (!server) return null;
   const port = await freePort();
-  const child = spawn(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'pipe' });
+  const child = spawn(server, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'pipe',
+  });
   let ready = false;
   child.stdout?.on('data', (chunk: Buffer) => {
     if (chunk.toString().includes('Ready to accept connections')) ready = true;
   });
-  cleanups.push(() => child.kill('SIGTERM'));
+  cleanups.push(() => child.kill('SIGKILL'));
   await waitFor(() => ready, 'Redis to accept connections');
+  child.stdout?.destroy();
+  child.unref();
   return `redis://127.0.0.1:${port}`;
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { domainEventArbitrary, domainErrorArbitrary, uuidV7Arbitrary } from '../testing/index.js';
+import { domainErrorArbitrary, domainEventArbitrary, uuidV7Arbitrary } from '../testing/index.js';
 import { AggregateRoot } from './aggregate-root.js';
 import { domainError, isDomainError } from './domain-error.js';
 import type { DomainEvent } from './domain-event.js';

@@ -11,9 +11,7 @@ export type InvalidUuid = DomainError<'platform.invalid_uuid'>;
 
 export function parseUuid(value: string): Result<Uuid, InvalidUuid> {
   const normalised = value.trim().toLowerCase();
-  return UUID.test(normalised)
-    ? ok(normalised as Uuid)
-    : err(domainError('platform.invalid_uuid', 'must be a UUID', { value }));
+  return UUID.test(normalised) ? ok(normalised as Uuid) : err(domainError('platform.invalid_uuid', 'must be a UUID', { value }));
 }
 
 /** The version nibble of a UUID (7 for the time-ordered ids Aura generates). */

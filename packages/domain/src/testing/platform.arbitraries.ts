@@ -7,9 +7,7 @@ const hex = (digits: number) =>
   fc.bigInt({ min: 0n, max: (1n << BigInt(digits * 4)) - 1n }).map((n) => n.toString(16).padStart(digits, '0'));
 
 /** RFC 9562 UUIDv7 values whose timestamp lies in [min, max] (ms since epoch). */
-export function uuidV7Arbitrary(
-  range: { min?: number; max?: number } = {},
-): fc.Arbitrary<Uuid> {
+export function uuidV7Arbitrary(range: { min?: number; max?: number } = {}): fc.Arbitrary<Uuid> {
   const min = range.min ?? 0;
   const max = range.max ?? 2 ** 48 - 1;
   return fc

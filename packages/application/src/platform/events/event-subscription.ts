@@ -1,3 +1,4 @@
+import type { ServiceIdentifier } from 'inversify';
 import type { IntegrationEvent } from './integration-event.js';
 
 /**
@@ -16,7 +17,7 @@ export interface EventSubscription {
   /** The versions the handler understands; any other version is dead-lettered, not guessed at. */
   readonly versions: readonly number[];
   /** Container token of the handler. */
-  readonly handler: symbol | (abstract new (...args: never[]) => IntegrationEventHandler);
+  readonly handler: ServiceIdentifier<IntegrationEventHandler>;
 }
 
 /** The queue that carries a module's event deliveries: one job per (event, subscriber). */

@@ -92,14 +92,22 @@ export class IntegrationEventRegistry {
     const parsed = definition.schema.safeParse(data);
     return parsed.success
       ? ok(parsed.data)
-      : err({ type: 'platform.invalid_event', message: `${key(type, version)} data is invalid`, issues: describeIssues(parsed.error) });
+      : err({
+          type: 'platform.invalid_event',
+          message: `${key(type, version)} data is invalid`,
+          issues: describeIssues(parsed.error),
+        });
   }
 
   /** Parses a whole envelope (as read from the outbox or a queue) and validates its data. */
   parse(envelope: unknown): Result<IntegrationEvent, IntegrationEventError> {
     const parsed = integrationEventEnvelopeSchema.safeParse(envelope);
     if (!parsed.success) {
-      return err({ type: 'platform.invalid_event', message: 'not an integration event envelope', issues: describeIssues(parsed.error) });
+      return err({
+        type: 'platform.invalid_event',
+        message: 'not an integration event envelope',
+        issues: describeIssues(parsed.error),
+      });
     }
     const event = parsed.data;
     return this.validate(event.eventType, event.version, event.data).map((data) => ({ ...event, data }));

@@ -1,4 +1,4 @@
-import type { ContainerModule } from 'inversify';
+import type { ContainerModule, ServiceIdentifier } from 'inversify';
 import type { EventSubscription } from '../events/event-subscription.js';
 import type { IntegrationEventDefinition } from '../events/integration-event.js';
 import type { BackoffPolicy, JobContext, QueueName } from '../ports/job-queue.port.js';
@@ -12,7 +12,7 @@ export interface JobDefinition {
   /** `<module>.<job>` */
   readonly queue: QueueName;
   /** Container token of the processor. */
-  readonly processor: symbol | (abstract new (...args: never[]) => JobProcessor);
+  readonly processor: ServiceIdentifier<JobProcessor>;
   readonly concurrency?: number;
   readonly attempts?: number;
   readonly backoff?: BackoffPolicy;

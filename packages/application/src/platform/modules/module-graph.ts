@@ -71,9 +71,7 @@ function topologicalOrder(modules: ReadonlyMap<string, ModuleDefinition>): Modul
  * subscription naming a published event, unique subscribers and queues. On success returns
  * the modules ordered so that each comes after everything it depends on.
  */
-export function validateModuleGraph(
-  definitions: readonly ModuleDefinition[],
-): Result<ModuleDefinition[], ModuleGraphError[]> {
+export function validateModuleGraph(definitions: readonly ModuleDefinition[]): Result<ModuleDefinition[], ModuleGraphError[]> {
   const problems: ModuleGraphError[] = [];
   const modules = new Map<string, ModuleDefinition>();
   for (const definition of definitions) {
@@ -133,7 +131,10 @@ export function validateModuleGraph(
         });
       }
       if (subscribers.has(subscription.subscriber)) {
-        problems.push({ type: 'platform.duplicate_subscriber', message: `subscriber "${subscription.subscriber}" is declared twice` });
+        problems.push({
+          type: 'platform.duplicate_subscriber',
+          message: `subscriber "${subscription.subscriber}" is declared twice`,
+        });
       }
       subscribers.add(subscription.subscriber);
     }
@@ -151,7 +152,10 @@ export function validateModuleGraph(
 
   const cycle = findCycle(modules);
   if (cycle) {
-    problems.push({ type: 'platform.dependency_cycle', message: `modules depend on each other in a cycle: ${cycle.join(' → ')}` });
+    problems.push({
+      type: 'platform.dependency_cycle',
+      message: `modules depend on each other in a cycle: ${cycle.join(' → ')}`,
+    });
   }
 
   return problems.length > 0 ? err(problems) : ok(topologicalOrder(modules));

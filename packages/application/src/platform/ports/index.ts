@@ -1,3 +1,5 @@
+export type { InvalidAccessToken } from './access-token-verifier.port.js';
+export { AccessTokenVerifier } from './access-token-verifier.port.js';
 export { Clock } from './clock.port.js';
 export type { ExecutionScope } from './execution-context.port.js';
 export { ExecutionContext } from './execution-context.port.js';

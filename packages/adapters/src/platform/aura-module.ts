@@ -1,0 +1,20 @@
+import type { ModuleDefinition } from '@aura/application/platform';
+import type { Migration } from 'kysely';
+import * as platformInit from './db/migrations/2026_11_21_000000_platform_outbox_inbox_dead_letters.js';
+
+/**
+ * A module as the adapters layer installs it: its definition plus its migrations (named
+ * `YYYY_MM_DD_HHMMSS_<module>_<change>`, run in name order inside the module's schema).
+ */
+export interface AuraModule extends ModuleDefinition {
+  readonly migrations?: Readonly<Record<string, Migration>>;
+}
+
+/** The shared kernel: outbox (event store), inbox, dead letters. Always installed first. */
+export const platformModule: AuraModule = {
+  name: 'platform',
+  apiPrefix: 'admin',
+  migrations: {
+    '2026_11_21_000000_platform_outbox_inbox_dead_letters': platformInit,
+  },
+};

@@ -1,0 +1,46 @@
+import { type AccessTokenVerifier, type Actor, type InvalidAccessToken, ROLES, type Role } from '@aura/application/platform';
+import { domainError } from '@aura/domain/platform';
+import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+
+export interface JoseVerifierOptions {
+  /** Public keys (a JWKS document). Without keys, every token is refused. */
+  readonly jwks: JSONWebKeySet | undefined;
+  readonly issuer: string;
+  readonly audience: string;
+}
+
+/** Only asymmetric algorithms: a verifier never holds a secret that could mint tokens. */
+const ALGORITHMS = ['EdDSA', 'ES256'];
+
+const invalid = (why: string): InvalidAccessToken => domainError('platform.invalid_access_token', why);
+
+/**
+ * Verifies Aura access tokens (JWT, EdDSA or ES256, with a `kid`): signature against the
+ * configured key set, algorithm pinned, issuer, audience, expiry, `type: "access"`, and
+ * roles from the closed set.
+ */
+export class JoseAccessTokenVerifier implements AccessTokenVerifier {
+  readonly #keys: JWTVerifyGetKey | undefined;
+
+  constructor(private readonly options: JoseVerifierOptions) {
+    this.#keys = options.jwks === undefined ? undefined : createLocalJWKSet(options.jwks);
+  }
+
+  verify(token: string): ResultAsync<Actor, InvalidAccessToken> {
+    const keys = this.#keys;
+    if (keys === undefined) return errAsync(invalid('no keys are configured to verify access tokens'));
+    return ResultAsync.fromPromise(
+      jwtVerify(token, keys, { algorithms: ALGORITHMS, issuer: this.options.issuer, audience: this.options.audience }),
+      () => invalid('the access token is invalid or expired'),
+    ).andThen(({ payload }) => {
+      const roles = payload.roles;
+      if (payload.type !== 'access') return errAsync(invalid('not an access token'));
+      if (typeof payload.sub !== 'string' || payload.sub === '') return errAsync(invalid('the access token has no subject'));
+      if (!Array.isArray(roles) || !roles.every((role): role is Role => ROLES.includes(role as Role))) {
+        return errAsync(invalid('the access token has no valid roles'));
+      }
+      return okAsync({ userId: payload.sub, roles });
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable Aura reads, with its default. `.env.example` lists the same
+ * variables; a test keeps the two in step.
+ */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  /** `all` runs HTTP + worker + relay in one process; `http` and `worker` run one role each. */
+  AURA_ROLE: z.enum(['all', 'http', 'worker']).default('all'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65_535).default(3000),
+  /** PostgreSQL connection string; when absent, the embedded PGlite database is used. */
+  DATABASE_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  DATABASE_POOL_SIZE: int(1, 500).default(10),
+  /** Where PGlite keeps its files (`memory://` for a throw-away in-memory database). */
+  AURA_DATA_DIR: z.string().min(1).default('./.aura'),
+  /** Run pending migrations at start-up (always on for PGlite). */
+  DATABASE_MIGRATE_ON_START: bool.optional(),
+  /** Redis connection string; when absent, the in-memory queue is used. */
+  REDIS_URL: z.preprocess(emptyAsUndefined, z.url({ protocol: /^rediss?$/ }).optional()),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/i)
+    .default('aura'),
+  JOB_ATTEMPTS: int(1, 100).default(8),
+  JOB_BACKOFF_MS: int(1, 3_600_000).default(1_000),
+  WORKER_CONCURRENCY: int(1, 1_000).default(10),
+  OUTBOX_POLL_INTERVAL_MS: int(10, 60_000).default(250),
+  OUTBOX_BATCH_SIZE: int(1, 10_000).default(200),
+  /** At worker start, deliveries of events published this recently but never handled are re-sent. */
+  OUTBOX_REDRIVE_WINDOW_HOURS: int(0, 24 * 365).default(72),
+  HTTP_BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i)
+    .default('100kb'),
+  HTTP_TRUST_PROXY: z.string().default('loopback'),
+  SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** JSON Web Key Set (public keys) used to verify access tokens. */
+  AUTH_JWKS: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.object(
+          { keys: z.array(z.looseObject({ kty: z.string() })).min(1) },
+          { error: 'must be a JSON Web Key Set: {"keys":[…]}' },
+        ),
+      )
+      .optional(),
+  ),
+  AUTH_JWT_ISSUER: z.string().min(1).default('aura'),
+  AUTH_JWT_AUDIENCE: z.string().min(1).default('aura-api'),
+  /** Serve `/docs` and `/openapi.json`. */
+  API_DOCS_ENABLED: bool.default(true),
+});
+
+export type AuraConfig = z.infer<typeof configSchema>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+  constructor(readonly problems: readonly { variable: string; message: string }[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p.variable}: ${p.message}`).join('\n')}`);
+  }
+}
+
+/**
+ * Reads configuration once from the environment. A bad value throws a ConfigError naming
+ * every offending variable and what was expected, so start-up fails fast.
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): AuraConfig {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: `${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`,
+      })),
+    );
+  }
+  const config = parsed.data;
+  if (config.AURA_ROLE !== 'all' && config.DATABASE_URL === undefined) {
+    throw new ConfigError([
+      {
+        variable: 'DATABASE_URL',
+        message: `is required when AURA_ROLE=${config.AURA_ROLE}: the embedded PGlite database serves one process only (run \`npm start\` for everything in one process)`,
+      },
+    ]);
+  }
+  return config;
+}
+
+/** Configuration for tests and embedding: defaults plus overrides, still validated. */
+export function configFrom(overrides: Partial<Record<keyof AuraConfig, string>> = {}): AuraConfig {
+  return loadConfig({ NODE_ENV: 'test', AURA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...overrides });
+}

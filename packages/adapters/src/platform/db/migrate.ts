@@ -1,0 +1,61 @@
+import { type Kysely, type Migration, type MigrationResult, Migrator, sql } from 'kysely';
+
+export interface ModuleMigrations {
+  /** The module name, which is also its Postgres schema. */
+  readonly name: string;
+  readonly migrations?: Readonly<Record<string, Migration>>;
+}
+
+export class MigrationError extends Error {
+  override readonly name = 'MigrationError';
+}
+
+/**
+ * Brings every module's schema to its latest migration, in module dependency order. Each
+ * module keeps its own migration table in its own schema, so a module can later move to a
+ * database of its own with its history. Kysely's migration lock makes concurrent start-ups safe.
+ */
+export async function migrateToLatest(
+  // biome-ignore lint/suspicious/noExplicitAny: spans every module's schema
+  db: Kysely<any>,
+  modules: readonly ModuleMigrations[],
+): Promise<MigrationResult[]> {
+  const applied: MigrationResult[] = [];
+  for (const module of modules) {
+    const migrations = module.migrations ?? {};
+    if (Object.keys(migrations).length === 0) continue;
+    await sql`CREATE SCHEMA IF NOT EXISTS ${sql.id(module.name)}`.execute(db);
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ ...migrations }) },
+      migrationTableSchema: module.name,
+    });
+    const { error, results = [] } = await migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results.find((r) => r.status === 'Error');
+      throw new MigrationError(
+        `migration ${failed?.migrationName ?? '(unknown)'} of module "${module.name}" failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+    applied.push(...results);
+  }
+  return applied;
+}
+
+/** Names of the migrations a module defines but the database has not run yet. */
+export async function pendingMigrations(
+  // biome-ignore lint/suspicious/noExplicitAny: spans every module's schema
+  db: Kysely<any>,
+  module: ModuleMigrations,
+): Promise<string[]> {
+  const defined = Object.keys(module.migrations ?? {});
+  if (defined.length === 0) return [];
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => ({ ...(module.migrations ?? {}) }) },
+    migrationTableSchema: module.name,
+  });
+  const migrations = await migrator.getMigrations();
+  return migrations.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}

@@ -1,0 +1,46 @@
+import type { ColumnType, Generated, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+export interface OutboxTable {
+  position: Generated<number>;
+  event_id: string;
+  event_type: string;
+  version: number;
+  source_module: string;
+  aggregate_id: string;
+  occurred_at: Timestamp;
+  data: Json;
+  metadata: Json<{ correlationId: string; causationId: string | null; userId: string | null }>;
+  recorded_at: Generated<Date>;
+  published_at: Timestamp | null;
+}
+
+export interface InboxTable {
+  subscriber: string;
+  event_id: string;
+  processed_at: Generated<Date>;
+}
+
+export interface DeadLettersTable {
+  id: string;
+  queue: string;
+  job_name: string;
+  job_id: string;
+  data: Json;
+  attempts: number;
+  last_error: string;
+  failed_at: Timestamp;
+  replay_count: Generated<number>;
+  replayed_at: Timestamp | null;
+}
+
+export interface PlatformDatabase {
+  'platform.outbox': OutboxTable;
+  'platform.inbox': InboxTable;
+  'platform.dead_letters': DeadLettersTable;
+}
+
+export type OutboxRow = Selectable<OutboxTable>;
+export type DeadLetterRow = Selectable<DeadLettersTable>;

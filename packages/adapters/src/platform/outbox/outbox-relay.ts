@@ -1,0 +1,167 @@
+import { JobQueue, type JobToEnqueue, Logger } from '@aura/application/platform';
+import { inject, injectable } from 'inversify';
+import { sql } from 'kysely';
+import type { AuraConfig } from '../config/config.js';
+import type { PlatformDatabase } from '../db/platform.tables.js';
+import { TransactionManager } from '../db/transactions.js';
+import { AuraMetrics } from '../observability/metrics.js';
+import { AuraConfigToken } from '../platform.tokens.js';
+import { OutboxSignal } from './outbox-signal.js';
+import { type EventDeliveryJob, eventDeliveryJobId, SubscriptionIndex } from './subscriptions.js';
+
+/**
+ * Moves committed events from `platform.outbox` to the queue: claims a batch of unpublished
+ * rows with `FOR UPDATE SKIP LOCKED` (any number of relays can run side by side), enqueues
+ * one job per (event, subscriber) with a deterministic job id, and marks the rows published
+ * in the same transaction. Rows are kept: the outbox is the audit trail.
+ *
+ * A crash after enqueueing and before the commit re-sends the batch; the job ids and the
+ * inbox make that harmless.
+ */
+@injectable()
+export class OutboxRelay {
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+  #timer: NodeJS.Timeout | undefined;
+  #nudged = false;
+
+  constructor(
+    @inject(TransactionManager) private readonly transactions: TransactionManager,
+    @inject(JobQueue) private readonly queue: JobQueue,
+    @inject(SubscriptionIndex) private readonly subscriptions: SubscriptionIndex,
+    @inject(AuraMetrics) private readonly metrics: AuraMetrics,
+    @inject(Logger) private readonly logger: Logger,
+    @inject(AuraConfigToken) private readonly config: AuraConfig,
+    @inject(OutboxSignal) signal: OutboxSignal,
+  ) {
+    signal.subscribe(() => this.nudge());
+  }
+
+  /** Relays one batch; returns how many events it published. */
+  async relayBatch(limit = this.config.OUTBOX_BATCH_SIZE): Promise<number> {
+    return this.transactions.transaction(async () => {
+      const db = this.transactions.executor<PlatformDatabase>();
+      const rows = await db
+        .selectFrom('platform.outbox')
+        .select(['position', 'event_id', 'event_type', 'metadata'])
+        .where('published_at', 'is', null)
+        .orderBy('position')
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+      if (rows.length === 0) return 0;
+      const jobs: JobToEnqueue<EventDeliveryJob>[] = rows.flatMap((row) =>
+        this.subscriptions.forEventType(row.event_type).map((subscription) => ({
+          queue: subscription.queue,
+          name: subscription.subscriber,
+          data: { eventId: row.event_id, subscriber: subscription.subscriber, correlationId: row.metadata.correlationId },
+          options: { jobId: eventDeliveryJobId(row.event_id, subscription.subscriber) },
+        })),
+      );
+      if (jobs.length > 0) await this.queue.enqueueMany(jobs);
+      await db
+        .updateTable('platform.outbox')
+        .set({ published_at: sql<Date>`now()` })
+        .where(
+          'position',
+          'in',
+          rows.map((row) => row.position),
+        )
+        .execute();
+      this.metrics.relayedEvents.inc(rows.length);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Re-sends deliveries of events published since `since` that no subscriber has handled
+   * (no inbox row) and that are not parked as dead letters. The in-memory queue loses its
+   * jobs when the process dies, and a flushed Redis loses BullMQ's: this is what makes the
+   * outbox, not the queue, the source of truth. Safe to run any time, from any number of
+   * workers: job ids are deterministic and the inbox makes handlers run once.
+   */
+  async redrive(since: Date): Promise<number> {
+    const pairs = this.subscriptions.all().map((s) => sql`(${s.eventType}, ${s.subscriber})`);
+    if (pairs.length === 0) return 0;
+    const { rows } = await sql<{ event_id: string; subscriber: string; correlation_id: string }>`
+      WITH subscriptions (event_type, subscriber) AS (VALUES ${sql.join(pairs)})
+      SELECT o.event_id, s.subscriber, o.metadata->>'correlationId' AS correlation_id
+      FROM platform.outbox o
+      JOIN subscriptions s ON s.event_type = o.event_type
+      WHERE o.published_at IS NOT NULL AND o.published_at >= ${since}
+        AND NOT EXISTS (SELECT 1 FROM platform.inbox i WHERE i.subscriber = s.subscriber AND i.event_id = o.event_id)
+        AND NOT EXISTS (SELECT 1 FROM platform.dead_letters d WHERE d.job_id = o.event_id::text || '.' || s.subscriber)
+      ORDER BY o.position`.execute(this.transactions.executor());
+    const jobs = rows.flatMap((row) => {
+      const subscription = this.subscriptions.bySubscriber(row.subscriber);
+      return subscription === undefined
+        ? []
+        : [
+            {
+              queue: subscription.queue,
+              name: row.subscriber,
+              data: { eventId: row.event_id, subscriber: row.subscriber, correlationId: row.correlation_id },
+              options: { jobId: eventDeliveryJobId(row.event_id, row.subscriber) },
+            },
+          ];
+    });
+    if (jobs.length > 0) {
+      await this.queue.enqueueMany(jobs);
+      this.logger.info('re-sent event deliveries not yet handled', { deliveries: jobs.length });
+    }
+    return jobs.length;
+  }
+
+  /** Relays until the outbox is empty. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const relayed = await this.relayBatch();
+      total += relayed;
+      if (relayed < this.config.OUTBOX_BATCH_SIZE) return total;
+    }
+  }
+
+  /** Polls the outbox every OUTBOX_POLL_INTERVAL_MS, and at once when nudged. */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Asks a running relay to look now (called after a commit in this process). */
+  nudge(): void {
+    this.#nudged = true;
+    this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+    this.#loop = undefined;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      this.#nudged = false;
+      try {
+        await this.drain();
+      } catch (error) {
+        this.logger.error('outbox relay failed; retrying after the poll interval', { err: error });
+      }
+      // Yield to the event loop: PGlite answers in microtasks, and a loop that never reaches
+      // the timers phase would starve everything else in the process.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!this.#running || this.#nudged) continue;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        this.#timer = setTimeout(resolve, this.config.OUTBOX_POLL_INTERVAL_MS);
+      });
+      clearTimeout(this.#timer);
+      this.#wake = undefined;
+    }
+  }
+}

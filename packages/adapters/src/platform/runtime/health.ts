@@ -1,0 +1,84 @@
+import type { HealthIndicator, HealthReport, JobQueue } from '@aura/application/platform';
+import { sql } from 'kysely';
+import type { DatabaseHandle } from '../db/database.js';
+import { type ModuleMigrations, pendingMigrations } from '../db/migrate.js';
+
+const down = (error: unknown): HealthReport => ({
+  status: 'down',
+  details: { error: error instanceof Error ? error.message : String(error) },
+});
+
+export class DatabaseHealth implements HealthIndicator {
+  readonly name = 'database';
+  constructor(private readonly database: DatabaseHandle) {}
+
+  async check(): Promise<HealthReport> {
+    try {
+      await sql`SELECT 1`.execute(this.database.db);
+      return { status: 'up', details: { kind: this.database.kind } };
+    } catch (error) {
+      return down(error);
+    }
+  }
+}
+
+export class QueueHealth implements HealthIndicator {
+  readonly name = 'queue';
+  constructor(
+    private readonly queue: JobQueue,
+    private readonly kind: 'redis' | 'memory',
+  ) {}
+
+  async check(): Promise<HealthReport> {
+    try {
+      await this.queue.ping();
+      return { status: 'up', details: { kind: this.kind } };
+    } catch (error) {
+      return down(error);
+    }
+  }
+}
+
+/** A module is ready when its schema has every migration it defines. */
+export class ModuleHealth implements HealthIndicator {
+  readonly name: string;
+  constructor(
+    private readonly database: DatabaseHandle,
+    private readonly module: ModuleMigrations,
+  ) {
+    this.name = `module:${module.name}`;
+  }
+
+  async check(): Promise<HealthReport> {
+    try {
+      const pending = await pendingMigrations(this.database.db, this.module);
+      return pending.length === 0 ? { status: 'up' } : { status: 'down', details: { pendingMigrations: pending } };
+    } catch (error) {
+      return down(error);
+    }
+  }
+}
+
+export interface ReadinessReport {
+  readonly status: 'up' | 'down';
+  readonly checks: Readonly<Record<string, HealthReport>>;
+}
+
+/** Runs every indicator at once, each bounded by a timeout so a hung dependency reads as down. */
+export async function checkReadiness(indicators: readonly HealthIndicator[], timeoutMs = 2_000): Promise<ReadinessReport> {
+  const reports = await Promise.all(
+    indicators.map(async (indicator) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<HealthReport>((resolve) => {
+        timer = setTimeout(() => resolve({ status: 'down', details: { error: `no answer within ${timeoutMs} ms` } }), timeoutMs);
+      });
+      const report = await Promise.race([indicator.check(), timeout]);
+      clearTimeout(timer);
+      return [indicator.name, report] as const;
+    }),
+  );
+  return {
+    status: reports.every(([, report]) => report.status === 'up') ? 'up' : 'down',
+    checks: Object.fromEntries(reports),
+  };
+}
