@@ -1,0 +1,80 @@
+import type { Aura } from '@aura/adapters/platform';
+import { AccessTokenVerifier, ExecutionContext, Logger } from '@aura/application/platform';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { errorHandler, notFound } from './middleware/error-handler.js';
+import { httpMetrics } from './middleware/http-metrics.js';
+import { requestContext } from './middleware/request-context.js';
+import { deadLettersHttpModule } from './platform/dead-letters.routes.js';
+import { HttpApi } from './platform/http-api.js';
+import type { HttpModule } from './platform/http-module.js';
+import { docsRouter } from './platform/openapi.js';
+import { operationsRouter } from './platform/operations.router.js';
+
+export interface HttpAppOptions {
+  /** Business modules' HTTP surfaces (the platform's own routes are always mounted). */
+  readonly modules?: readonly HttpModule[];
+}
+
+export class HttpModuleNotInstalledError extends Error {
+  override readonly name = 'HttpModuleNotInstalledError';
+}
+
+/**
+ * The Express application over a running Aura: request ids and correlation, security
+ * headers, JSON body limit, access logs, metrics, every module's routes (validated and
+ * documented from the same zod schemas), health, docs, and problem+json for every error.
+ */
+export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): Promise<{ app: Express; api: HttpApi }> {
+  const installed = new Set(aura.modules.map((m) => m.name));
+  const modules = [deadLettersHttpModule, ...(options.modules ?? [])];
+  for (const module of modules) {
+    if (!installed.has(module.module)) {
+      throw new HttpModuleNotInstalledError(
+        `HTTP routes for module "${module.module}" are registered, but the module is not installed`,
+      );
+    }
+  }
+  const [context, logger, verifier] = await Promise.all([
+    aura.get<ExecutionContext>(ExecutionContext),
+    aura.get<Logger>(Logger),
+    aura.get<AccessTokenVerifier>(AccessTokenVerifier),
+  ]);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', aura.config.HTTP_TRUST_PROXY);
+  app.set('query parser', 'simple');
+  app.use(requestContext(context));
+  app.use(
+    pinoHttp({
+      logger: aura.logger.pino,
+      genReqId: (req) => (req as express.Request).requestId,
+      quietReqLogger: true,
+      serializers: {
+        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: req.url,
+          remoteAddress: req.remoteAddress,
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/health/ready' || req.url === '/metrics' },
+    }),
+  );
+  app.use(httpMetrics(aura.metrics));
+  app.use(helmet());
+  app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: true }));
+
+  const api = new HttpApi(verifier, context);
+  for (const module of modules) module.register(api, aura);
+
+  app.use(operationsRouter(aura));
+  if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));
+  app.use(api.router);
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return { app, api };
+}

@@ -1,0 +1,4 @@
+import type { HttpModule } from './platform/http-module.js';
+
+/** The business modules' HTTP surfaces, mounted by `npm start` and `npm run start:http`. */
+export const httpModules: readonly HttpModule[] = [];

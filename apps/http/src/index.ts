@@ -1,0 +1,12 @@
+export type { HttpAppOptions } from './app.js';
+export { createHttpApp, HttpModuleNotInstalledError } from './app.js';
+export { httpModules } from './http-modules.js';
+export { authenticate, requireRole } from './middleware/authenticate.js';
+export { validate } from './middleware/validate.js';
+export type { RouteInput, RouteSpec } from './platform/http-api.js';
+export { HttpApi } from './platform/http-api.js';
+export type { HttpModule } from './platform/http-module.js';
+export { openApiDocument } from './platform/openapi.js';
+export type { FieldError, ProblemDetails } from './platform/problem.js';
+export { HttpProblem, problemType } from './platform/problem.js';
+export { startHttpServer } from './server.js';

@@ -1,0 +1,56 @@
+/**
+ * `npm start` (AURA_ROLE=all, the default): HTTP + worker + outbox relay in one process, on
+ * PGlite and the in-memory queue unless DATABASE_URL / REDIS_URL are set.
+ * `npm run start:http` (AURA_ROLE=http): the HTTP server only; scale it out behind a proxy.
+ */
+import { auraModules, ConfigError, createAura, loadConfig } from '@aura/adapters';
+import { createHttpApp } from './app.js';
+import { httpModules } from './http-modules.js';
+import { startHttpServer } from './server.js';
+
+async function main() {
+  const config = loadConfig();
+  if (config.AURA_ROLE === 'worker')
+    throw new ConfigError([{ variable: 'AURA_ROLE', message: 'is "worker": run `npm run start:worker` instead' }]);
+  const aura = await createAura({ config, modules: auraModules });
+  const { app } = await createHttpApp(aura, { modules: httpModules });
+  if (config.AURA_ROLE === 'all') await aura.startWorker();
+  const running = await startHttpServer(aura, app);
+  aura.logger.info(`Aura listening on ${running.url}`, {
+    role: config.AURA_ROLE,
+    database: aura.database.kind,
+    queue: config.REDIS_URL === undefined ? 'memory' : 'redis',
+    docs: config.API_DOCS_ENABLED ? `${running.url}/docs` : undefined,
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    aura.logger.info('shutting down', { signal });
+    await running.close();
+    await aura.close();
+    aura.logger.info('stopped');
+  };
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      shutdown(signal).then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error(error);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  // Configuration and module-graph errors carry a complete message; anything else, its stack.
+  console.error(
+    error instanceof ConfigError || (error instanceof Error && error.name.endsWith('Error') && !error.stack)
+      ? error.message
+      : error,
+  );
+  process.exit(1);
+});

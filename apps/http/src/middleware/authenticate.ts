@@ -1,0 +1,40 @@
+import type { AccessTokenVerifier, Actor, ExecutionContext, Role } from '@aura/application/platform';
+import type { RequestHandler } from 'express';
+import { HttpProblem } from '../platform/problem.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    actor?: Actor;
+  }
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+
+const unauthorized = (detail: string) =>
+  new HttpProblem(401, 'unauthorized', 'Authentication required', detail, { wwwAuthenticate: 'Bearer' });
+
+/** Requires `Authorization: Bearer <access token>`; sets `req.actor` and the scope's user id. */
+export function authenticate(verifier: AccessTokenVerifier, context: ExecutionContext): RequestHandler {
+  return async (req, _res, next) => {
+    const header = req.get('authorization');
+    if (header === undefined) throw unauthorized('send an access token as "Authorization: Bearer <token>"');
+    const token = BEARER.exec(header)?.[1];
+    if (token === undefined) throw unauthorized('the Authorization header must be "Bearer <token>"');
+    const actor = await verifier.verify(token);
+    if (actor.isErr()) throw unauthorized(actor.error.message);
+    req.actor = actor.value;
+    const scope = context.current();
+    if (scope === undefined) return next();
+    context.run({ ...scope, userId: actor.value.userId }, () => next());
+  };
+}
+
+/** Coarse role gate in front of a route; ownership and finer rules live in the use cases. */
+export function requireRole(...roles: readonly Role[]): RequestHandler {
+  return (req, _res, next) => {
+    if (!req.actor?.roles.some((role) => roles.includes(role))) {
+      throw new HttpProblem(403, 'platform.forbidden', 'Forbidden', `requires the role ${roles.join(' or ')}`);
+    }
+    next();
+  };
+}

@@ -1,0 +1,144 @@
+import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
+import type { AccessTokenVerifier, Actor, ExecutionContext, Role } from '@aura/application/platform';
+import type { DomainError } from '@aura/domain/platform';
+import { type Request, type RequestHandler, type Response, Router } from 'express';
+import type { Result } from 'neverthrow';
+import type { z } from 'zod';
+import { authenticate, requireRole } from '../middleware/authenticate.js';
+import { validate } from '../middleware/validate.js';
+import { defaultStatusFor, problemFromDomainError, problemSchema, sendProblem } from './problem.js';
+
+type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+// biome-ignore lint/suspicious/noExplicitAny: any zod object shape
+type AnyObject = z.ZodObject<any>;
+
+export interface RouteInput<P, Q, B> {
+  readonly params: P;
+  readonly query: Q;
+  readonly body: B;
+  /** Set when the route requires authentication. */
+  readonly actor: Actor | undefined;
+  readonly req: Request;
+  readonly res: Response;
+}
+
+export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+  readonly method: Method;
+  /** Express path (`/api/admin/dead-letters/:id`); documented as `{id}`. */
+  readonly path: string;
+  readonly operationId: string;
+  readonly summary: string;
+  readonly description?: string;
+  readonly tags: readonly string[];
+  /** `true`: any authenticated user; roles: one of these roles; absent: public. */
+  readonly auth?: true | readonly Role[];
+  readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
+  readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
+  /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
+  readonly errors?: Readonly<Record<string, { readonly status: number; readonly description: string }>>;
+  /** Calls one use case; an `err` becomes a problem response with the mapped status. */
+  readonly handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => PromiseLike<Result<z.input<R>, DomainError>>;
+}
+
+const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: problemSchema } },
+});
+
+/**
+ * Declares a route once: the Express handler (validation, auth, Result → response) and its
+ * OpenAPI operation are generated from the same zod schemas.
+ */
+export class HttpApi {
+  readonly registry = new OpenAPIRegistry();
+  readonly router = Router();
+
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly context: ExecutionContext,
+  ) {
+    this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  }
+
+  route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
+    const handlers: RequestHandler[] = [];
+    if (spec.auth !== undefined) {
+      handlers.push(authenticate(this.verifier, this.context));
+      if (spec.auth !== true) handlers.push(requireRole(...spec.auth));
+    }
+    handlers.push(validate(spec.request ?? {}));
+    handlers.push(async (req, res) => {
+      const input = {
+        params: req.validated.params,
+        query: req.validated.query,
+        body: req.validated.body,
+        actor: req.actor,
+        req,
+        res,
+      } as RouteInput<z.output<P>, z.output<Q>, z.output<B>>;
+      const result = await spec.handler(input);
+      if (result.isErr()) {
+        const status = spec.errors?.[result.error.type]?.status ?? defaultStatusFor(result.error.type);
+        sendProblem(res, {
+          ...problemFromDomainError(result.error, status),
+          instance: req.originalUrl,
+          requestId: req.requestId,
+        });
+        return;
+      }
+      send(res, spec.success.status, result.value);
+    });
+    this.router[spec.method](spec.path, ...handlers);
+    this.document(spec);
+  }
+
+  private document<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
+    spec: RouteSpec<P, Q, B, R>,
+  ) {
+    const responses: Record<string, unknown> = {
+      [spec.success.status]:
+        spec.success.schema === undefined
+          ? { description: spec.success.description }
+          : { description: spec.success.description, content: { 'application/json': { schema: spec.success.schema } } },
+    };
+    if (spec.request?.params || spec.request?.query || spec.request?.body) {
+      responses[400] = problemResponse('The request is malformed or fails validation; `errors` lists each failing field.');
+    }
+    if (spec.auth !== undefined) responses[401] = problemResponse('No valid access token.');
+    if (spec.auth !== undefined && spec.auth !== true)
+      responses[403] = problemResponse(`Requires the role ${spec.auth.join(' or ')}.`);
+    for (const [type, { status, description }] of Object.entries(spec.errors ?? {})) {
+      const existing = responses[status] as { description: string } | undefined;
+      responses[status] = problemResponse(
+        existing ? `${existing.description} ${description} (\`${type}\`)` : `${description} (\`${type}\`)`,
+      );
+    }
+    responses[500] = problemResponse('Unexpected server fault; the body carries only the request id.');
+    this.registry.registerPath({
+      method: spec.method,
+      path: spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),
+      operationId: spec.operationId,
+      summary: spec.summary,
+      ...(spec.description === undefined ? {} : { description: spec.description }),
+      tags: [...spec.tags],
+      ...(spec.auth === undefined ? {} : { security: [{ bearerAuth: [] }] }),
+      request: {
+        ...(spec.request?.params ? { params: spec.request.params } : {}),
+        ...(spec.request?.query ? { query: spec.request.query } : {}),
+        ...(spec.request?.body
+          ? { body: { required: true, content: { 'application/json': { schema: spec.request.body } } } }
+          : {}),
+      },
+      // biome-ignore lint/suspicious/noExplicitAny: the registry's response type is structural
+      responses: responses as any,
+    });
+  }
+}
+
+function send(res: Response, status: number, body: unknown): void {
+  if (status === 204 || body === undefined) {
+    res.status(status).end();
+    return;
+  }
+  res.status(status).json(body);
+}

@@ -1,0 +1,2 @@
+export type { WorkerProcess } from './worker.js';
+export { startWorkerProcess } from './worker.js';

@@ -1,0 +1,7 @@
+import type { AuraModule } from './platform/aura-module.js';
+
+/**
+ * The business modules the runtimes install, in any order (start-up orders them by their
+ * dependencies). Adding a module is one line here and one in apps/http/src/http-modules.ts.
+ */
+export const auraModules: readonly AuraModule[] = [];
