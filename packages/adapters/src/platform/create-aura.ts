@@ -80,7 +80,7 @@ export interface Aura {
   close(): Promise<void>;
 }
 
-function openConfiguredQueue(config: AuraConfig): JobQueue {
+function openConfiguredQueue(config: AuraConfig, logger: PinoLogger): JobQueue {
   const defaults = {
     defaultAttempts: config.JOB_ATTEMPTS,
     defaultBackoff: { type: 'exponential' as const, delayMs: config.JOB_BACKOFF_MS },
@@ -88,7 +88,13 @@ function openConfiguredQueue(config: AuraConfig): JobQueue {
   };
   return config.REDIS_URL === undefined
     ? new InMemoryJobQueue(defaults)
-    : new BullmqJobQueue({ ...defaults, url: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+    : new BullmqJobQueue({
+        ...defaults,
+        url: config.REDIS_URL,
+        prefix: config.QUEUE_PREFIX,
+        lockDurationMs: config.JOB_LOCK_DURATION_MS,
+        onError: (error) => logger.warn('job queue connection problem (BullMQ retries by itself)', { err: error }),
+      });
 }
 
 export function openConfiguredDatabase(config: AuraConfig): Promise<DatabaseHandle> {
@@ -117,7 +123,7 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   const logger = new PinoLogger(pino);
 
   const database = options.database ?? (await openConfiguredDatabase(config));
-  const queue = options.queue ?? openConfiguredQueue(config);
+  const queue = options.queue ?? openConfiguredQueue(config, logger);
   let closed = false;
   const closeResources = async () => {
     await queue.close();

@@ -43,6 +43,8 @@ export const configSchema = z.object({
   JOB_ATTEMPTS: int(1, 100).default(8),
   JOB_BACKOFF_MS: int(1, 3_600_000).default(1_000),
   WORKER_CONCURRENCY: int(1, 1_000).default(10),
+  /** BullMQ job lock: a job whose worker died runs elsewhere within about twice this. */
+  JOB_LOCK_DURATION_MS: int(1_000, 600_000).default(30_000),
   OUTBOX_POLL_INTERVAL_MS: int(10, 60_000).default(250),
   OUTBOX_BATCH_SIZE: int(1, 10_000).default(200),
   /** At worker start, deliveries of events published this recently but never handled are re-sent. */

@@ -22,6 +22,11 @@ export interface BullmqJobQueueOptions {
   readonly defaultBackoff: BackoffPolicy;
   /** How long `close()` waits for running jobs before force-closing the workers. */
   readonly closeTimeoutMs: number;
+  /**
+   * How long a job's lock lasts without renewal, and how often stalled jobs are looked for:
+   * after a worker process dies, its jobs run elsewhere within about twice this. Default 30 s.
+   */
+  readonly lockDurationMs?: number;
   /** How long `ping()` waits for Redis; default 2000 ms. */
   readonly pingTimeoutMs?: number;
   /**
@@ -105,14 +110,28 @@ export class BullmqJobQueue implements JobQueue {
       ...this.prefixOption(),
       concurrency,
       autorun: true,
-      lockDuration: LOCK_DURATION_MS,
-      stalledInterval: STALLED_INTERVAL_MS,
+      lockDuration: this.options.lockDurationMs ?? LOCK_DURATION_MS,
+      stalledInterval: this.options.lockDurationMs ?? STALLED_INTERVAL_MS,
       maxStalledCount: MAX_STALLED_COUNT,
       skipStalledCheck: false,
       skipLockRenewal: false,
       runRetryDelay: RUN_RETRY_DELAY_MS,
     });
     worker.on('error', (error) => this.reportError(error));
+    // A job whose worker died more than MAX_STALLED_COUNT times is failed by BullMQ without
+    // running the handler: park it as a dead letter all the same, so it is not lost silently.
+    worker.on('failed', (job, error) => {
+      if (job === undefined || !/stalled more than allowable limit/.test(error.message)) return;
+      const context: JobContext = Object.freeze({
+        id: decodeJobId(job.id ?? ''),
+        queue,
+        name: job.name,
+        data: job.data as unknown,
+        attempt: job.attemptsMade + 1,
+        maxAttempts: job.opts.attempts ?? 1,
+      });
+      void exhausted(options, context, error).catch((hookError: unknown) => this.reportError(hookError as Error));
+    });
     this.workers.set(queue, worker);
   }
 
