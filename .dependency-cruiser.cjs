@@ -21,6 +21,11 @@ const PROBES = '(^|/)(__boundary_probe_[^/]*|__probe_[^/]+/)';
 
 /** A module folder = the first folder under a layer's src: users, therapy, billing, notifications, platform … */
 const MODULE_FOLDER = '^(packages|apps)/[^/]+/src/([^/]+)/';
+/**
+ * Shared kernel folders anyone may import: `platform` in every layer, and the HTTP app's
+ * `middleware` (authentication, validation, error handling), where ARCHITECTURE.md puts it.
+ */
+const SHARED = '(platform|middleware)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -88,14 +93,14 @@ module.exports = {
         "Allowed: the platform folder (shared kernel) and another module's contract " +
         '(packages/application/src/<module>/contract.ts, imported as @aura/application/<module>/contract). ' +
         'packages/domain/src/testing (the arbitraries entry) may import every domain module.',
-      from: { path: MODULE_FOLDER, pathNot: ['^packages/domain/src/testing/', ...TESTS] },
+      from: { path: MODULE_FOLDER, pathNot: ['^packages/domain/src/testing/', `^apps/[^/]+/src/${SHARED}/`, ...TESTS] },
       to: {
         path: '^(packages|apps)/[^/]+/src/[^/]+/',
         pathNot: [
           // same module, any layer ($2 = the importing file's module folder)
           '^(packages|apps)/[^/]+/src/$2/',
           // the shared kernel
-          '^(packages|apps)/[^/]+/src/platform/',
+          `^(packages|apps)/[^/]+/src/${SHARED}/`,
           // other modules' published contracts
           '^packages/application/src/[^/]+/contract\\.ts$',
         ],
@@ -109,7 +114,7 @@ module.exports = {
         '(@aura/domain, @aura/application, …): it re-exports every module and would be a loophole around module-isolation. ' +
         'Import @aura/<pkg>/platform, @aura/<pkg>/<own-module> or @aura/application/<other>/contract instead.',
       from: {
-        path: '^(packages|apps)/[^/]+/src/(?!platform/)[^/]+/',
+        path: `^(packages|apps)/[^/]+/src/(?!${SHARED}/)[^/]+/`,
         pathNot: ['^packages/domain/src/testing/', ...TESTS],
       },
       to: { path: '^(packages|apps)/[^/]+/src/index\\.ts$' },
