@@ -11,6 +11,7 @@ import type {
 import { isPermanentJobError } from '@aura/application';
 import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { resolveJobOptions } from './job-options.js';
 
 export interface BullmqJobQueueOptions {
   /** `redis://[user:password@]host:port[/db]` */
@@ -122,15 +123,7 @@ export class BullmqJobQueue implements JobQueue {
     // running the handler: park it as a dead letter all the same, so it is not lost silently.
     worker.on('failed', (job, error) => {
       if (job === undefined || !/stalled more than allowable limit/.test(error.message)) return;
-      const context: JobContext = Object.freeze({
-        id: decodeJobId(job.id ?? ''),
-        queue,
-        name: job.name,
-        data: job.data as unknown,
-        attempt: job.attemptsMade + 1,
-        maxAttempts: job.opts.attempts ?? 1,
-      });
-      void exhausted(options, context, error).catch((hookError: unknown) => this.reportError(hookError as Error));
+      void exhausted(options, jobContext(queue, job), error).catch((hookError: unknown) => this.reportError(hookError as Error));
     });
     this.workers.set(queue, worker);
   }
@@ -177,14 +170,7 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   private async run(queue: QueueName, job: Job, handler: JobHandler<unknown>, options: WorkerOptions): Promise<void> {
-    const context: JobContext = Object.freeze({
-      id: decodeJobId(job.id ?? ''),
-      queue,
-      name: job.name,
-      data: job.data as unknown,
-      attempt: job.attemptsMade + 1,
-      maxAttempts: job.opts.attempts ?? 1,
-    });
+    const context = jobContext(queue, job);
     try {
       await handler(context);
     } catch (thrown) {
@@ -203,22 +189,12 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   private prepare(job: JobToEnqueue): JobsOptions {
-    const options = job.options ?? {};
-    const attempts = options.attempts ?? this.options.defaultAttempts;
-    const backoff = options.backoff ?? this.options.defaultBackoff;
-    const delayMs = options.delayMs ?? 0;
-    if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be an integer >= 1, got ${attempts}`);
-    if (!(delayMs >= 0) || !Number.isFinite(delayMs))
-      throw new RangeError(`delayMs must be a finite number >= 0, got ${delayMs}`);
-    if (!(backoff.delayMs >= 0) || !Number.isFinite(backoff.delayMs)) {
-      throw new RangeError(`backoff.delayMs must be a finite number >= 0, got ${backoff.delayMs}`);
-    }
-    if (options.jobId !== undefined && options.jobId.length === 0) throw new RangeError('jobId must not be empty');
+    const { jobId, attempts, backoff, delayMs } = resolveJobOptions(job, this.options);
     return {
       attempts,
       backoff: { type: backoff.type, delay: backoff.delayMs },
       ...(delayMs > 0 ? { delay: delayMs } : {}),
-      ...(options.jobId !== undefined ? { jobId: encodeJobId(options.jobId) } : {}),
+      ...(jobId !== undefined ? { jobId: encodeJobId(jobId) } : {}),
       removeOnComplete: COMPLETED_RETENTION,
       removeOnFail: FAILED_RETENTION,
     };
@@ -333,4 +309,16 @@ async function settlesWithin(promise: Promise<unknown>, timeoutMs: number): Prom
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What a handler sees of a BullMQ job: the original id, and attempts counted from 1. */
+function jobContext(queue: QueueName, job: Job): JobContext {
+  return Object.freeze({
+    id: decodeJobId(job.id ?? ''),
+    queue,
+    name: job.name,
+    data: job.data as unknown,
+    attempt: job.attemptsMade + 1,
+    maxAttempts: job.opts.attempts ?? 1,
+  });
 }

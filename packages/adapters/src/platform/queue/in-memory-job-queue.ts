@@ -11,6 +11,7 @@ import type {
   WorkerOptions,
 } from '@aura/application';
 import { isPermanentJobError } from '@aura/application';
+import { resolveJobOptions } from './job-options.js';
 
 export interface InMemoryJobQueueOptions {
   /** Total attempts of a job that does not say otherwise (including the first). */
@@ -153,19 +154,9 @@ export class InMemoryJobQueue implements JobQueue {
   }
 
   private prepare(job: JobToEnqueue): { stored: StoredJob; delayMs: number } {
-    const options = job.options ?? {};
-    const attempts = options.attempts ?? this.options.defaultAttempts;
-    const backoff = options.backoff ?? this.options.defaultBackoff;
-    const delayMs = options.delayMs ?? 0;
-    if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be an integer >= 1, got ${attempts}`);
-    if (!(delayMs >= 0) || !Number.isFinite(delayMs))
-      throw new RangeError(`delayMs must be a finite number >= 0, got ${delayMs}`);
-    if (!(backoff.delayMs >= 0) || !Number.isFinite(backoff.delayMs)) {
-      throw new RangeError(`backoff.delayMs must be a finite number >= 0, got ${backoff.delayMs}`);
-    }
-    if (options.jobId !== undefined && options.jobId.length === 0) throw new RangeError('jobId must not be empty');
+    const { jobId, attempts, backoff, delayMs } = resolveJobOptions(job, this.options);
     const stored: StoredJob = {
-      id: options.jobId ?? randomUUID(),
+      id: jobId ?? randomUUID(),
       queue: job.queue,
       name: job.name,
       data: job.data,

@@ -1,0 +1,146 @@
+/**
+ * One HTTP server under test, run in a child process by http-health.bench.ts so that the load
+ * generator (autocannon) and the server do not share an event loop. Started with one JSON
+ * argument (a TargetSpec); reports `{ type: 'ready', url }` over IPC; stops on the message
+ * `'stop'` or when the parent goes away.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PGlite } from '@electric-sql/pglite';
+import express from 'express';
+import pg from 'pg';
+import { createHttpApp } from '../apps/http/src/app.js';
+import { httpModules } from '../apps/http/src/http-modules.js';
+import { startHttpServer } from '../apps/http/src/server.js';
+import { auraModules } from '../packages/adapters/src/modules.js';
+import { configFrom } from '../packages/adapters/src/platform/config/config.js';
+import { createAura } from '../packages/adapters/src/platform/create-aura.js';
+
+export type TargetSpec =
+  /** The full Aura HTTP app (every installed module, every middleware); PGlite in memory unless databaseUrl. */
+  | { readonly kind: 'aura'; readonly databaseUrl?: string; readonly redisUrl?: string; readonly queuePrefix?: string }
+  /** Bare Express 5: /health/live returns {status:'up'}; /health/ready runs `select 1` on an in-memory PGlite. */
+  | { readonly kind: 'bare-pglite' }
+  /** Bare Express 5: /health/live; /health/ready runs `select 1` through a pg Pool. */
+  | { readonly kind: 'bare-pg'; readonly databaseUrl: string; readonly poolSize: number };
+
+export type TargetMessage = { type: 'ready'; url: string } | { type: 'error'; message: string };
+
+interface Running {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function listen(server: Server): Promise<string> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address() as AddressInfo;
+      resolve(`http://127.0.0.1:${address.port}`);
+    });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function bareApp(ready: () => Promise<unknown>): express.Express {
+  const app = express();
+  app.get('/health/live', (_req, res) => {
+    res.json({ status: 'up' });
+  });
+  app.get('/health/ready', async (_req, res) => {
+    await ready();
+    res.json({ status: 'up' });
+  });
+  return app;
+}
+
+async function start(spec: TargetSpec): Promise<Running> {
+  switch (spec.kind) {
+    case 'aura': {
+      const config = configFrom({
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'silent',
+        AURA_DATA_DIR: 'memory://',
+        ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl, DATABASE_MIGRATE_ON_START: 'true' } : {}),
+        ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl, QUEUE_PREFIX: spec.queuePrefix ?? 'aurabench' } : {}),
+      });
+      const aura = await createAura({ config, modules: auraModules });
+      try {
+        const { app } = await createHttpApp(aura, { modules: httpModules });
+        const running = await startHttpServer(aura, app);
+        return {
+          url: running.url,
+          close: async () => {
+            running.server.closeAllConnections();
+            await running.close();
+            await aura.close();
+          },
+        };
+      } catch (error) {
+        await aura.close();
+        throw error;
+      }
+    }
+    case 'bare-pglite': {
+      const pglite = await PGlite.create('memory://');
+      const server = createServer(bareApp(() => pglite.query('select 1')));
+      const url = await listen(server);
+      return {
+        url,
+        close: async () => {
+          await closeServer(server);
+          await pglite.close();
+        },
+      };
+    }
+    case 'bare-pg': {
+      const pool = new pg.Pool({ connectionString: spec.databaseUrl, max: spec.poolSize });
+      pool.on('error', () => {});
+      const server = createServer(bareApp(() => pool.query('select 1')));
+      const url = await listen(server);
+      return {
+        url,
+        close: async () => {
+          await closeServer(server);
+          await pool.end();
+        },
+      };
+    }
+  }
+}
+
+async function main() {
+  const send = (message: TargetMessage) => process.send?.(message);
+  const spec = JSON.parse(process.argv[2] ?? '{}') as TargetSpec;
+  let running: Running;
+  try {
+    running = await start(spec);
+  } catch (error) {
+    send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    process.exit(1);
+  }
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(2), 15_000);
+    force.unref();
+    await running.close().catch((error: unknown) => console.error('http-target: close failed', error));
+    process.exit(0);
+  };
+  process.on('message', (message) => {
+    if (message === 'stop') void stop();
+  });
+  process.on('disconnect', () => void stop());
+  send({ type: 'ready', url: running.url });
+}
+
+void main();

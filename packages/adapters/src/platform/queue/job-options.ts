@@ -1,0 +1,26 @@
+import type { BackoffPolicy, JobToEnqueue } from '@aura/application/platform';
+
+export interface ResolvedJobOptions {
+  readonly jobId: string | undefined;
+  readonly attempts: number;
+  readonly backoff: BackoffPolicy;
+  readonly delayMs: number;
+}
+
+/** Applies the queue's defaults to a job's options and rejects impossible values (both adapters). */
+export function resolveJobOptions(
+  job: JobToEnqueue,
+  defaults: { readonly defaultAttempts: number; readonly defaultBackoff: BackoffPolicy },
+): ResolvedJobOptions {
+  const options = job.options ?? {};
+  const attempts = options.attempts ?? defaults.defaultAttempts;
+  const backoff = options.backoff ?? defaults.defaultBackoff;
+  const delayMs = options.delayMs ?? 0;
+  if (!Number.isInteger(attempts) || attempts < 1) throw new RangeError(`attempts must be an integer >= 1, got ${attempts}`);
+  if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new RangeError(`delayMs must be a finite number >= 0, got ${delayMs}`);
+  if (!(backoff.delayMs >= 0) || !Number.isFinite(backoff.delayMs)) {
+    throw new RangeError(`backoff.delayMs must be a finite number >= 0, got ${backoff.delayMs}`);
+  }
+  if (options.jobId !== undefined && options.jobId.length === 0) throw new RangeError('jobId must not be empty');
+  return { jobId: options.jobId, attempts, backoff, delayMs };
+}
