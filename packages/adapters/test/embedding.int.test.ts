@@ -3,13 +3,25 @@
  * module declared next to Aura's, use cases called directly, no HTTP.
  */
 import { type Aura, type AuraModule, configFrom, createAura } from '@aura/adapters';
-import { defineIntegrationEvent, IdGenerator, type IntegrationEvent, type IntegrationEventHandler, Outbox, UnitOfWork } from '@aura/application';
+import {
+  defineIntegrationEvent,
+  IdGenerator,
+  type IntegrationEvent,
+  type IntegrationEventHandler,
+  Outbox,
+  UnitOfWork,
+} from '@aura/application';
 import { AggregateRoot, type DomainEvent } from '@aura/domain';
 import { ContainerModule, inject, injectable } from 'inversify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 
-const greeted = defineIntegrationEvent({ type: 'greeter.greeted', version: 1, sourceModule: 'greeter', schema: z.object({ name: z.string() }) });
+const greeted = defineIntegrationEvent({
+  type: 'greeter.greeted',
+  version: 1,
+  sourceModule: 'greeter',
+  schema: z.object({ name: z.string() }),
+});
 
 class Greeting extends AggregateRoot<string, DomainEvent<'greeter.greeted', { name: string }>> {
   static say(id: string, name: string) {

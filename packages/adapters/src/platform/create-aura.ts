@@ -191,7 +191,13 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   container.bind(HealthIndicator).toConstantValue(new DatabaseHealth(database));
   container.bind(HealthIndicator).toConstantValue(new QueueHealth(queue, config.REDIS_URL === undefined ? 'memory' : 'redis'));
   for (const module of modules) container.bind(HealthIndicator).toConstantValue(new ModuleHealth(database, module));
-  for (const module of modules) if (module.containerModule) await container.load(module.containerModule);
+  try {
+    for (const module of modules) if (module.containerModule) await container.load(module.containerModule);
+  } catch (error) {
+    // A module that cannot bind must not leave the database and queue open behind a failed start.
+    await closeResources();
+    throw error;
+  }
 
   const relay = container.get(OutboxRelay);
   let worker: AuraWorker | undefined;

@@ -2,11 +2,12 @@
  * Small in-memory fakes of platform ports, for use-case tests in the application layer.
  * They keep to the port's documented behaviour and no more.
  */
-import type { Clock } from '../../src/platform/ports/clock.port.js';
+
 import type { DeadLetter } from '../../src/platform/dead-letters/dead-letter.js';
 import type { DeadLetterQuery, DeadLetterStore } from '../../src/platform/dead-letters/dead-letter-store.port.js';
-import type { JobQueue, JobToEnqueue, QueueCounts } from '../../src/platform/ports/job-queue.port.js';
 import type { Page } from '../../src/platform/pagination.js';
+import type { Clock } from '../../src/platform/ports/clock.port.js';
+import type { JobQueue, JobToEnqueue, QueueCounts } from '../../src/platform/ports/job-queue.port.js';
 
 export class InMemoryDeadLetterStore implements DeadLetterStore {
   readonly letters = new Map<string, DeadLetter>();
@@ -14,7 +15,12 @@ export class InMemoryDeadLetterStore implements DeadLetterStore {
   async record(entry: Omit<DeadLetter, 'replayCount' | 'replayedAt'>): Promise<void> {
     const existing = [...this.letters.values()].find((l) => l.queue === entry.queue && l.jobId === entry.jobId);
     if (existing) {
-      this.letters.set(existing.id, { ...existing, attempts: entry.attempts, lastError: entry.lastError, failedAt: entry.failedAt });
+      this.letters.set(existing.id, {
+        ...existing,
+        attempts: entry.attempts,
+        lastError: entry.lastError,
+        failedAt: entry.failedAt,
+      });
       return;
     }
     this.letters.set(entry.id, { ...entry, replayCount: 0, replayedAt: null });

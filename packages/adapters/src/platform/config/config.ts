@@ -3,12 +3,17 @@ import { z } from 'zod';
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
+// An empty value is refused rather than coerced to 0 (`PORT=` must not mean "any free port").
+const blankAsNaN = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? Number.NaN : value);
 const int = (min: number, max: number) =>
-  z.coerce
-    .number({ error: `must be a whole number from ${min} to ${max}` })
-    .int({ error: `must be a whole number from ${min} to ${max}` })
-    .min(min, { error: `must be a whole number from ${min} to ${max}` })
-    .max(max, { error: `must be a whole number from ${min} to ${max}` });
+  z.preprocess(
+    blankAsNaN,
+    z.coerce
+      .number({ error: `must be a whole number from ${min} to ${max}` })
+      .int({ error: `must be a whole number from ${min} to ${max}` })
+      .min(min, { error: `must be a whole number from ${min} to ${max}` })
+      .max(max, { error: `must be a whole number from ${min} to ${max}` }),
+  );
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
 
 /**
@@ -92,6 +97,9 @@ export class ConfigError extends Error {
   }
 }
 
+/** A rejected value is echoed in the error, but never the password of a connection string. */
+const withoutCredentials = (value: string | undefined) => value?.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@');
+
 /**
  * Reads configuration once from the environment. A bad value throws a ConfigError naming
  * every offending variable and what was expected, so start-up fails fast.
@@ -102,7 +110,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({
         variable: String(issue.path[0] ?? '(environment)'),
-        message: `${issue.message} (got ${JSON.stringify(env[String(issue.path[0])] ?? null)})`,
+        message: `${issue.message} (got ${JSON.stringify(withoutCredentials(env[String(issue.path[0])]) ?? null)})`,
       })),
     );
   }

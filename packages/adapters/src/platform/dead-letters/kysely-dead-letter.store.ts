@@ -1,4 +1,5 @@
 import type { DeadLetter, DeadLetterQuery, DeadLetterStore, Page } from '@aura/application/platform';
+import { parseUuid } from '@aura/domain/platform';
 import { inject, injectable } from 'inversify';
 import type { DeadLetterRow, PlatformDatabase } from '../db/platform.tables.js';
 import { TransactionManager } from '../db/transactions.js';
@@ -66,15 +67,20 @@ export class KyselyDeadLetterStore implements DeadLetterStore {
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {
-    const row = await this.db.selectFrom('platform.dead_letters').selectAll().where('id', '=', id).executeTakeFirst();
+    // Ids are UUIDs: anything else names no dead letter (PostgreSQL would refuse to compare it).
+    const uuid = parseUuid(id);
+    if (uuid.isErr()) return undefined;
+    const row = await this.db.selectFrom('platform.dead_letters').selectAll().where('id', '=', uuid.value).executeTakeFirst();
     return row === undefined ? undefined : toDeadLetter(row);
   }
 
   async markReplayed(id: string, expectedReplayCount: number, at: Date): Promise<boolean> {
+    const uuid = parseUuid(id);
+    if (uuid.isErr()) return false;
     const result = await this.db
       .updateTable('platform.dead_letters')
       .set((eb) => ({ replay_count: eb('replay_count', '+', 1), replayed_at: at }))
-      .where('id', '=', id)
+      .where('id', '=', uuid.value)
       .where('replay_count', '=', expectedReplayCount)
       .executeTakeFirst();
     return result.numUpdatedRows === 1n;

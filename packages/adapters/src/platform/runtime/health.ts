@@ -39,9 +39,15 @@ export class QueueHealth implements HealthIndicator {
   }
 }
 
-/** A module is ready when its schema has every migration it defines. */
+/**
+ * A module is ready when its schema has every migration it defines. Once it has, it stays
+ * so (migrations only move forward under a running process), so readiness probes stop
+ * paying for the migration-table query; until then each probe looks again.
+ */
 export class ModuleHealth implements HealthIndicator {
   readonly name: string;
+  #migrated = false;
+
   constructor(
     private readonly database: DatabaseHandle,
     private readonly module: ModuleMigrations,
@@ -50,9 +56,11 @@ export class ModuleHealth implements HealthIndicator {
   }
 
   async check(): Promise<HealthReport> {
+    if (this.#migrated) return { status: 'up' };
     try {
       const pending = await pendingMigrations(this.database.db, this.module);
-      return pending.length === 0 ? { status: 'up' } : { status: 'down', details: { pendingMigrations: pending } };
+      this.#migrated = pending.length === 0;
+      return this.#migrated ? { status: 'up' } : { status: 'down', details: { pendingMigrations: pending } };
     } catch (error) {
       return down(error);
     }
@@ -72,7 +80,9 @@ export async function checkReadiness(indicators: readonly HealthIndicator[], tim
       const timeout = new Promise<HealthReport>((resolve) => {
         timer = setTimeout(() => resolve({ status: 'down', details: { error: `no answer within ${timeoutMs} ms` } }), timeoutMs);
       });
-      const report = await Promise.race([indicator.check(), timeout]);
+      // An indicator that throws reads as down too: readiness reports, it does not fail.
+      const check = Promise.resolve().then(() => indicator.check());
+      const report = await Promise.race([check.catch(down), timeout]);
       clearTimeout(timer);
       return [indicator.name, report] as const;
     }),

@@ -60,7 +60,9 @@ describe('IntegrationEventRegistry', () => {
     const registry = new IntegrationEventRegistry([registeredV1]);
     expect(() => registry.register(registeredV1)).not.toThrow();
     const impostor = defineIntegrationEvent({ ...registeredV1, sourceModule: 'billing' });
-    expect(() => registry.register(impostor)).toThrow('integration event user.registered@v1 is defined twice (by users and billing)');
+    expect(() => registry.register(impostor)).toThrow(
+      'integration event user.registered@v1 is defined twice (by users and billing)',
+    );
     expect(() => new IntegrationEventRegistry([registeredV1, impostor])).toThrow(/defined twice/);
   });
 
@@ -88,7 +90,9 @@ describe('IntegrationEventRegistry', () => {
 
   it('describes schema violations with the path of each issue', () => {
     const registry = new IntegrationEventRegistry([sessionScheduled]);
-    const error = registry.validate('therapy_session.scheduled', 1, { sessionId: 7, at: { startsAt: 'soon' } })._unsafeUnwrapErr();
+    const error = registry
+      .validate('therapy_session.scheduled', 1, { sessionId: 7, at: { startsAt: 'soon' } })
+      ._unsafeUnwrapErr();
     expect(error.type).toBe('platform.invalid_event');
     expect(error.message).toBe('therapy_session.scheduled@v1 data is invalid');
     const issues = 'issues' in error ? error.issues : [];

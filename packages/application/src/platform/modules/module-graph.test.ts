@@ -44,7 +44,11 @@ describe('validateModuleGraph', () => {
 
   it('accepts an empty graph and modules that declare nothing', () => {
     expect(validateModuleGraph([])._unsafeUnwrap()).toEqual([]);
-    expect(validateModuleGraph([{ name: 'a' }, { name: 'b' }])._unsafeUnwrap().map((m) => m.name)).toEqual(['a', 'b']);
+    expect(
+      validateModuleGraph([{ name: 'a' }, { name: 'b' }])
+        ._unsafeUnwrap()
+        .map((m) => m.name),
+    ).toEqual(['a', 'b']);
   });
 
   it('lets a module require a contract it provides itself', () => {
@@ -104,7 +108,12 @@ describe('validateModuleGraph', () => {
   });
 
   it('reports a required contract whose provider is not a declared dependency', () => {
-    expect(problemsOf([{ name: 'users', provides: [UsersContract] }, { name: 'therapy', requires: [UsersContract] }])).toEqual([
+    expect(
+      problemsOf([
+        { name: 'users', provides: [UsersContract] },
+        { name: 'therapy', requires: [UsersContract] },
+      ]),
+    ).toEqual([
       {
         type: 'platform.undeclared_dependency',
         message: 'module "therapy" requires aura.test.UsersContract from "users" but does not declare a dependency on it',
@@ -113,7 +122,12 @@ describe('validateModuleGraph', () => {
   });
 
   it('reports a contract provided by two modules', () => {
-    expect(problemsOf([{ name: 'users', provides: [UsersContract] }, { name: 'accounts', provides: [UsersContract] }])).toEqual([
+    expect(
+      problemsOf([
+        { name: 'users', provides: [UsersContract] },
+        { name: 'accounts', provides: [UsersContract] },
+      ]),
+    ).toEqual([
       {
         type: 'platform.duplicate_provider',
         message: 'aura.test.UsersContract is provided by both "users" and "accounts"',
@@ -141,9 +155,12 @@ describe('validateModuleGraph', () => {
   });
 
   it('reports a queue declared twice', () => {
-    expect(problemsOf([{ name: 'users', jobs: [job('shared.queue')] }, { name: 'billing', jobs: [job('shared.queue')] }])).toEqual(
-      [{ type: 'platform.duplicate_queue', message: 'queue "shared.queue" is declared by "users" and "billing"' }],
-    );
+    expect(
+      problemsOf([
+        { name: 'users', jobs: [job('shared.queue')] },
+        { name: 'billing', jobs: [job('shared.queue')] },
+      ]),
+    ).toEqual([{ type: 'platform.duplicate_queue', message: 'queue "shared.queue" is declared by "users" and "billing"' }]);
   });
 
   it('reports every problem at once', () => {

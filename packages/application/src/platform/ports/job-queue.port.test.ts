@@ -17,7 +17,13 @@ describe('PermanentJobError', () => {
   });
 
   it('does not mistake other failures for permanent ones', () => {
-    for (const value of [new Error('boom'), new TypeError('t'), { name: 'PermanentJobError', message: 'm' }, 'PermanentJobError', null]) {
+    for (const value of [
+      new Error('boom'),
+      new TypeError('t'),
+      { name: 'PermanentJobError', message: 'm' },
+      'PermanentJobError',
+      null,
+    ]) {
       expect(isPermanentJobError(value)).toBe(false);
     }
   });

@@ -1,0 +1,215 @@
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configFrom, configSchema, loadConfig } from './config.js';
+
+const DEFAULTS = {
+  NODE_ENV: 'development',
+  AURA_ROLE: 'all',
+  HOST: '127.0.0.1',
+  PORT: 3000,
+  DATABASE_POOL_SIZE: 10,
+  AURA_DATA_DIR: './.aura',
+  QUEUE_PREFIX: 'aura',
+  JOB_ATTEMPTS: 8,
+  JOB_BACKOFF_MS: 1_000,
+  WORKER_CONCURRENCY: 10,
+  JOB_LOCK_DURATION_MS: 30_000,
+  OUTBOX_POLL_INTERVAL_MS: 250,
+  OUTBOX_BATCH_SIZE: 200,
+  OUTBOX_REDRIVE_WINDOW_HOURS: 72,
+  HTTP_BODY_LIMIT: '100kb',
+  HTTP_TRUST_PROXY: 'loopback',
+  SHUTDOWN_TIMEOUT_MS: 10_000,
+  LOG_LEVEL: 'info',
+  AUTH_JWT_ISSUER: 'aura',
+  AUTH_JWT_AUDIENCE: 'aura-api',
+  API_DOCS_ENABLED: true,
+};
+
+const JWKS = '{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"k1","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}';
+
+/** The problems of a configuration that must not load. */
+function problemsOf(env: Record<string, string>): ConfigError['problems'] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).problems;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be refused`);
+}
+
+describe('loadConfig', () => {
+  it('has a default for every variable but the optional ones', () => {
+    expect(loadConfig({})).toEqual(DEFAULTS);
+    const optional = Object.keys(configSchema.shape).filter((name) => !(name in DEFAULTS));
+    expect(optional.sort()).toEqual(['AUTH_JWKS', 'DATABASE_MIGRATE_ON_START', 'DATABASE_URL', 'REDIS_URL']);
+  });
+
+  it('reads the process environment when given nothing', () => {
+    expect(loadConfig().NODE_ENV).toBe(process.env.NODE_ENV ?? 'development');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', SOMETHING_ELSE: 'x' })).toEqual(DEFAULTS);
+  });
+
+  it('turns numbers into numbers and keeps URLs and key sets', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgresql://aura:aura@db:5432/aura',
+      REDIS_URL: 'rediss://cache:6380/2',
+      AUTH_JWKS: JWKS,
+      JOB_ATTEMPTS: '1',
+    });
+    expect(config.PORT).toBe(8080);
+    expect(config.JOB_ATTEMPTS).toBe(1);
+    expect(config.DATABASE_URL).toBe('postgresql://aura:aura@db:5432/aura');
+    expect(config.REDIS_URL).toBe('rediss://cache:6380/2');
+    expect(config.AUTH_JWKS).toEqual(JSON.parse(JWKS));
+  });
+
+  it('treats an empty URL or key set as unset', () => {
+    const config = loadConfig({ DATABASE_URL: '', REDIS_URL: '', AUTH_JWKS: '' });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.REDIS_URL).toBeUndefined();
+    expect(config.AUTH_JWKS).toBeUndefined();
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('reads the boolean %s as %s', (text, value) => {
+    const config = loadConfig({ API_DOCS_ENABLED: text, DATABASE_MIGRATE_ON_START: text });
+    expect(config.API_DOCS_ENABLED).toBe(value);
+    expect(config.DATABASE_MIGRATE_ON_START).toBe(value);
+  });
+
+  it.each([
+    ['PORT', 'abc', /whole number from 0 to 65535 \(got "abc"\)/],
+    ['PORT', '65536', /whole number from 0 to 65535/],
+    ['PORT', '80.5', /whole number/],
+    ['PORT', '', /whole number from 0 to 65535 \(got ""\)/],
+    ['JOB_ATTEMPTS', '0', /whole number from 1 to 100/],
+    ['OUTBOX_POLL_INTERVAL_MS', '5', /from 10 to 60000/],
+    ['DATABASE_URL', 'mysql://x', /postgres:\/\/ or postgresql:\/\/ URL/],
+    ['DATABASE_URL', 'not a url', /postgres/],
+    ['REDIS_URL', 'http://cache:6379', /redis:\/\/ or rediss:\/\/ URL/],
+    ['AUTH_JWKS', '{not json', /must be JSON/],
+    ['AUTH_JWKS', '{"kty":"OKP"}', /expected array/],
+    ['AUTH_JWKS', '{"keys":[]}', /expected array to have >=1 items/],
+    ['AUTH_JWKS', '{"keys":[{"x":"y"}]}', /expected string/],
+    ['AUTH_JWKS', '[1,2]', /JSON Web Key Set/],
+    ['LOG_LEVEL', 'loud', /"loud"/],
+    ['NODE_ENV', 'staging', /"staging"/],
+    ['AURA_ROLE', 'both', /"both"/],
+    ['API_DOCS_ENABLED', 'maybe', /"maybe"/],
+    ['DATABASE_MIGRATE_ON_START', 'TRUE', /"TRUE"/],
+    ['QUEUE_PREFIX', 'has:colon', /"has:colon"/],
+    ['HTTP_BODY_LIMIT', '10 gigabytes', /"10 gigabytes"/],
+    ['HOST', '', /""/],
+  ])('names %s when it is %j', (variable, value, message) => {
+    const problems = problemsOf({ [variable]: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.variable).toBe(variable);
+    expect(problems[0]?.message).toMatch(message);
+  });
+
+  it('reports every bad variable at once, in a message that names each', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', LOG_LEVEL: 'loud', DATABASE_URL: 'mysql://x' });
+    } catch (thrown) {
+      error = thrown;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const configError = error as ConfigError;
+    expect(configError.name).toBe('ConfigError');
+    expect(configError.problems.map((p) => p.variable).sort()).toEqual(['DATABASE_URL', 'LOG_LEVEL', 'PORT']);
+    expect(configError.message.split('\n')[0]).toBe('invalid configuration:');
+    for (const variable of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) expect(configError.message).toContain(`  - ${variable}: `);
+  });
+
+  it('never echoes the password of a rejected connection string', () => {
+    const [problem] = problemsOf({ DATABASE_URL: 'mysql://aura:s3cr#t@db:3306/aura' });
+    expect(problem?.message).not.toContain('s3cr#t');
+    expect(problem?.message).toContain('"mysql://***@db:3306/aura"');
+    const [redis] = problemsOf({ REDIS_URL: 'http://default:hunter2@cache' });
+    expect(redis?.message).not.toContain('hunter2');
+  });
+
+  it.each(['http', 'worker'])('requires DATABASE_URL when AURA_ROLE=%s', (role) => {
+    const problems = problemsOf({ AURA_ROLE: role });
+    expect(problems).toEqual([
+      { variable: 'DATABASE_URL', message: expect.stringContaining(`is required when AURA_ROLE=${role}`) },
+    ]);
+    expect(loadConfig({ AURA_ROLE: role, DATABASE_URL: 'postgres://db/aura' }).AURA_ROLE).toBe(role);
+  });
+
+  it('accepts every port and refuses everything outside 0..65535', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -100_000, max: 200_000 }), (port) => {
+        const inRange = port >= 0 && port <= 65_535;
+        if (inRange) expect(loadConfig({ PORT: String(port) }).PORT).toBe(port);
+        else expect(problemsOf({ PORT: String(port) })[0]?.variable).toBe('PORT');
+      }),
+    );
+  });
+});
+
+describe('configFrom', () => {
+  it('starts from test defaults: in-memory database, silent logs', () => {
+    expect(configFrom()).toEqual({ ...DEFAULTS, NODE_ENV: 'test', AURA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent' });
+  });
+
+  it('lets overrides win, and still validates them', () => {
+    expect(configFrom({ LOG_LEVEL: 'debug', PORT: '0' })).toMatchObject({ LOG_LEVEL: 'debug', PORT: 0, NODE_ENV: 'test' });
+    expect(() => configFrom({ PORT: 'abc' })).toThrow(ConfigError);
+  });
+});
+
+describe('.env.example', () => {
+  const text = readFileSync(new URL('../../../../../.env.example', import.meta.url), 'utf8');
+  const assignment = /^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$/;
+  const entries = text
+    .split('\n')
+    .map((line) => assignment.exec(line))
+    .filter((match) => match !== null)
+    .map(([, commented, name, value]) => ({ commented: commented !== undefined, name: name ?? '', value: value ?? '' }));
+
+  it('lists exactly the variables of the configuration schema, each once', () => {
+    const names = entries.map((e) => e.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect([...names].sort()).toEqual(Object.keys(configSchema.shape).sort());
+  });
+
+  it('gives the defaults for the variables that have one, and comments out the optional ones', () => {
+    const active = Object.fromEntries(entries.filter((e) => !e.commented).map((e) => [e.name, e.value]));
+    expect(loadConfig(active)).toEqual(loadConfig({}));
+    expect(Object.keys(active).sort()).toEqual(Object.keys(DEFAULTS).sort());
+  });
+
+  it('shows valid example values for the optional variables', () => {
+    const all = Object.fromEntries(entries.map((e) => [e.name, e.value]));
+    const config = loadConfig(all);
+    expect(config.DATABASE_URL).toMatch(/^postgres:\/\//);
+    expect(config.REDIS_URL).toMatch(/^redis:\/\//);
+    expect(config.AUTH_JWKS?.keys).toHaveLength(1);
+    expect(config.DATABASE_MIGRATE_ON_START).toBe(true);
+  });
+
+  it('explains every variable in a comment just above it', () => {
+    const lines = text.split('\n');
+    for (const { name } of entries) {
+      const index = lines.findIndex((line) => assignment.exec(line)?.[2] === name);
+      // The line above is an explanation, or the variable shares the explanation of the one above it.
+      const above = lines[index - 1] ?? '';
+      expect(above.startsWith('#') || assignment.test(above), name).toBe(true);
+    }
+  });
+});

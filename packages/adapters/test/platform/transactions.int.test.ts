@@ -1,0 +1,218 @@
+import fc from 'fast-check';
+import { type Kysely, sql } from 'kysely';
+import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { TransactionManager } from '../../src/platform/db/transactions.js';
+import { handleTargets, type OpenTestDatabase } from '../support/handles.js';
+
+interface TestDb {
+  'tx_test.items': { name: string };
+}
+
+describe.each(handleTargets)('TransactionManager on $name', (target) => {
+  let database: OpenTestDatabase;
+  let db: Kysely<TestDb>;
+  let transactions: TransactionManager;
+
+  beforeAll(async () => {
+    database = await target.open();
+    db = database.handle.db;
+    await sql`CREATE SCHEMA tx_test`.execute(db);
+    await sql`CREATE TABLE tx_test.items (name text PRIMARY KEY)`.execute(db);
+  });
+  afterAll(async () => {
+    await database?.cleanup();
+  });
+  beforeEach(async () => {
+    await db.deleteFrom('tx_test.items').execute();
+    transactions = new TransactionManager(db);
+  });
+
+  const insert = (name: string) => transactions.executor<TestDb>().insertInto('tx_test.items').values({ name }).execute();
+  const names = async () => (await db.selectFrom('tx_test.items').select('name').orderBy('name').execute()).map((r) => r.name);
+
+  it('hands out the pool outside a transaction', () => {
+    expect(transactions.inTransaction).toBe(false);
+    expect(transactions.executor()).toBe(db);
+  });
+
+  it('commits when the work resolves, and returns its value', async () => {
+    const value = await transactions.transaction(async () => {
+      expect(transactions.inTransaction).toBe(true);
+      expect(transactions.executor()).not.toBe(db);
+      await insert('a');
+      await insert('b');
+      return 42;
+    });
+    expect(value).toBe(42);
+    expect(await names()).toEqual(['a', 'b']);
+    expect(transactions.inTransaction).toBe(false);
+  });
+
+  it('rolls back every write when the work throws, and rethrows', async () => {
+    const failure = new Error('halfway');
+    await expect(
+      transactions.transaction(async () => {
+        await insert('a');
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    expect(await names()).toEqual([]);
+  });
+
+  it('rolls back when the database refuses a write', async () => {
+    await insert('taken');
+    const refused = transactions.transaction(async () => {
+      await insert('new');
+      await insert('taken');
+    });
+    await expect(refused).rejects.toMatchObject({ code: '23505' });
+    expect(await names()).toEqual(['taken']);
+  });
+
+  it('joins the outer transaction from a nested one: the outer failure undoes the inner writes', async () => {
+    await expect(
+      transactions.transaction(async () => {
+        const outer = transactions.executor();
+        await insert('outer');
+        await transactions.transaction(async () => {
+          expect(transactions.executor()).toBe(outer);
+          await insert('inner');
+        });
+        expect(await transactions.executor<TestDb>().selectFrom('tx_test.items').select('name').execute()).toHaveLength(2);
+        throw new Error('outer fails after the inner unit of work');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await names()).toEqual([]);
+  });
+
+  it('result(): commits on ok', async () => {
+    const result = await transactions.result(() => ResultAsync.fromSafePromise(insert('ok')).map(() => 'done'));
+    expect(result._unsafeUnwrap()).toBe('done');
+    expect(await names()).toEqual(['ok']);
+  });
+
+  it('result(): rolls back on err and returns the err, without throwing', async () => {
+    const result = await transactions.result(() =>
+      ResultAsync.fromSafePromise(insert('refused')).andThen(() => errAsync({ type: 'test.refused' as const })),
+    );
+    expect(result._unsafeUnwrapErr()).toEqual({ type: 'test.refused' });
+    expect(await names()).toEqual([]);
+  });
+
+  it('result(): rolls back and rethrows a fault', async () => {
+    const fault = new Error('disk full');
+    const outcome = transactions.result(() =>
+      ResultAsync.fromSafePromise(
+        insert('half').then(() => {
+          throw fault;
+        }),
+      ),
+    );
+    await expect(outcome).rejects.toBe(fault);
+    expect(await names()).toEqual([]);
+  });
+
+  it('result(): an err from a nested unit of work rolls back the outer transaction too', async () => {
+    const outcome = await transactions.result(() =>
+      ResultAsync.fromSafePromise(insert('outer')).andThen(() =>
+        transactions.result(() => ResultAsync.fromSafePromise(insert('inner')).andThen(() => errAsync('nested refusal'))),
+      ),
+    );
+    expect(outcome._unsafeUnwrapErr()).toBe('nested refusal');
+    expect(await names()).toEqual([]);
+  });
+
+  it('runs afterCommit callbacks in order, only once the outermost transaction committed', async () => {
+    const seen: string[][] = [];
+    await transactions.transaction(async () => {
+      await insert('x');
+      transactions.afterCommit(() => seen.push(['first']));
+      await transactions.transaction(async () => {
+        transactions.afterCommit(() => seen.push(['nested']));
+      });
+      expect(seen).toEqual([]);
+    });
+    expect(seen).toEqual([['first'], ['nested']]);
+    expect(await names()).toEqual(['x']);
+  });
+
+  it('never runs afterCommit callbacks of a transaction that rolled back', async () => {
+    let ran = 0;
+    await expect(
+      transactions.transaction(async () => {
+        transactions.afterCommit(() => {
+          ran += 1;
+        });
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    await transactions.result(() => {
+      transactions.afterCommit(() => {
+        ran += 1;
+      });
+      return errAsync('refused');
+    });
+    expect(ran).toBe(0);
+  });
+
+  it('runs afterCommit at once outside a transaction', () => {
+    let ran = false;
+    transactions.afterCommit(() => {
+      ran = true;
+    });
+    expect(ran).toBe(true);
+  });
+
+  it('keeps all of a unit of work or none of it', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.stringMatching(/^[a-z]{1,8}$/), { minLength: 1, maxLength: 6 }),
+        fc.option(fc.nat()),
+        fc.boolean(),
+        async (items, failAt, failByThrowing) => {
+          await db.deleteFrom('tx_test.items').execute();
+          const failure = failAt === null ? undefined : failAt % items.length;
+          const outcome = await transactions
+            .result(() =>
+              items.reduce<ResultAsync<void, string>>(
+                (previous, name, index) =>
+                  previous.andThen((): ResultAsync<void, string> => {
+                    if (index === failure) {
+                      if (failByThrowing) return ResultAsync.fromSafePromise(Promise.reject(new Error('fault')));
+                      return errAsync('refused');
+                    }
+                    return ResultAsync.fromSafePromise(insert(name).then(() => undefined));
+                  }),
+                okAsync(undefined),
+              ),
+            )
+            .then(
+              (result) => (result.isOk() ? 'committed' : 'refused'),
+              () => 'fault',
+            );
+          expect(outcome).toBe(failure === undefined ? 'committed' : failByThrowing ? 'fault' : 'refused');
+          expect(await names()).toEqual(failure === undefined ? [...items].sort() : []);
+        },
+      ),
+      { numRuns: 25 },
+    );
+  });
+
+  it.runIf(target.name === 'postgres')('keeps uncommitted writes invisible to other connections', async () => {
+    let release = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const running = transactions.transaction(async () => {
+      await insert('pending');
+      await gate;
+    });
+    // The pool (another connection) does not see the row until the commit.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await names()).toEqual([]);
+    release();
+    await running;
+    expect(await names()).toEqual(['pending']);
+  });
+});
