@@ -30,7 +30,15 @@ describe('embedded mode (PGlite + in-memory queue): a process killed mid-handler
   it('re-runs the interrupted delivery once after a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'aura-crash-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const env = { AURA_ROLE: 'all', AURA_DATA_DIR: dir, OUTBOX_POLL_INTERVAL_MS: '20', JOB_BACKOFF_MS: '10' };
+    // Embedded: no DATABASE_URL / REDIS_URL even when the test run has them (CI exports both).
+    const env = {
+      AURA_ROLE: 'all',
+      AURA_DATA_DIR: dir,
+      DATABASE_URL: '',
+      REDIS_URL: '',
+      OUTBOX_POLL_INTERVAL_MS: '20',
+      JOB_BACKOFF_MS: '10',
+    };
 
     const first = start({ ...env, FIXTURE_OPEN: 'hang-1', FIXTURE_HANG: 'hang-1' });
     await first.waitFor(/^handling hang-1$/);

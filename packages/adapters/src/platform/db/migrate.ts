@@ -10,12 +10,35 @@ export class MigrationError extends Error {
   override readonly name = 'MigrationError';
 }
 
+/** Key of the session advisory lock that serialises migration runs across processes. */
+const MIGRATION_LOCK_KEY = 0x41_75_72_61; // "Aura"
+
 /**
  * Brings every module's schema to its latest migration, in module dependency order. Each
  * module keeps its own migration table in its own schema, so a module can later move to a
- * database of its own with its history. Kysely's migration lock makes concurrent start-ups safe.
+ * database of its own with its history.
+ *
+ * Concurrent start-ups (several processes with DATABASE_MIGRATE_ON_START) are serialised by a
+ * session advisory lock held on one connection for the whole run: `CREATE SCHEMA IF NOT
+ * EXISTS` and Kysely's own `CREATE TABLE IF NOT EXISTS` for its lock table both race in
+ * PostgreSQL (a unique violation in the catalogue), so Kysely's lock alone is not enough.
  */
 export async function migrateToLatest(
+  // biome-ignore lint/suspicious/noExplicitAny: spans every module's schema
+  db: Kysely<any>,
+  modules: readonly ModuleMigrations[],
+): Promise<MigrationResult[]> {
+  return db.connection().execute(async (connection) => {
+    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    try {
+      return await migrateModules(connection, modules);
+    } finally {
+      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`.execute(connection);
+    }
+  });
+}
+
+async function migrateModules(
   // biome-ignore lint/suspicious/noExplicitAny: spans every module's schema
   db: Kysely<any>,
   modules: readonly ModuleMigrations[],
