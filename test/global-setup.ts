@@ -104,8 +104,8 @@ async function startRedis(): Promise<string | null> {
 }
 
 export default async function setup(project: TestProject) {
-  const databaseUrl = process.env.DATABASE_URL ?? (await startPostgres());
-  const redisUrl = process.env.REDIS_URL ?? (await startRedis());
+  const databaseUrl = process.env.DATABASE_URL || (await startPostgres());
+  const redisUrl = process.env.REDIS_URL || (await startRedis());
   if (!databaseUrl) {
     console.warn('\n!!! PostgreSQL suites are SKIPPED: set DATABASE_URL or install PostgreSQL (apt-get install postgresql).\n');
   }

@@ -321,15 +321,17 @@ describe.each(handleTargets)('outbox, relay and dispatcher on $name', (target) =
       expect(queue.enqueued).toEqual([]);
     });
 
-    it.runIf(target.name === 'postgres')('lets concurrent relays claim each event once', async () => {
-      for (let i = 0; i < 20; i++) await append('ledger', [opened(`c${i}`)]);
-      const concurrent = await Promise.all([relayWith(), relayWith(), relayWith(), relayWith()]);
-      const relayed = await Promise.all(concurrent.map((relay) => relay.drain()));
-      expect(relayed.reduce((a, b) => a + b, 0)).toBe(20);
-      const jobIds = queue.enqueued.map((job) => job.options?.jobId);
-      expect(jobIds).toHaveLength(40);
-      expect(new Set(jobIds).size).toBe(40);
-    });
+    // Only PostgreSQL has several connections to race (PGlite serialises on one).
+    if (target.name === 'postgres')
+      it('lets concurrent relays claim each event once', async () => {
+        for (let i = 0; i < 20; i++) await append('ledger', [opened(`c${i}`)]);
+        const concurrent = await Promise.all([relayWith(), relayWith(), relayWith(), relayWith()]);
+        const relayed = await Promise.all(concurrent.map((relay) => relay.drain()));
+        expect(relayed.reduce((a, b) => a + b, 0)).toBe(20);
+        const jobIds = queue.enqueued.map((job) => job.options?.jobId);
+        expect(jobIds).toHaveLength(40);
+        expect(new Set(jobIds).size).toBe(40);
+      });
   });
 
   describe('EventDispatcher', () => {
