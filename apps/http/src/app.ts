@@ -1,4 +1,4 @@
-import type { Aura } from '@aura/adapters/platform';
+import { type Aura, trustProxySetting } from '@aura/adapters/platform';
 import { AccessTokenVerifier, ExecutionContext, Logger } from '@aura/application/platform';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -44,7 +44,7 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', aura.config.HTTP_TRUST_PROXY);
+  app.set('trust proxy', trustProxySetting(aura.config.HTTP_TRUST_PROXY));
   app.set('query parser', 'simple');
   app.use(requestContext(context));
   app.use(

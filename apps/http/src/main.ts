@@ -3,7 +3,7 @@
  * PGlite and the in-memory queue unless DATABASE_URL / REDIS_URL are set.
  * `npm run start:http` (AURA_ROLE=http): the HTTP server only; scale it out behind a proxy.
  */
-import { auraModules, ConfigError, createAura, loadConfig } from '@aura/adapters';
+import { auraModules, ConfigError, createAura, describeStartupError, loadConfig } from '@aura/adapters';
 import { createHttpApp } from './app.js';
 import { httpModules } from './http-modules.js';
 import { startHttpServer } from './server.js';
@@ -46,11 +46,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  // Configuration and module-graph errors carry a complete message; anything else, its stack.
-  console.error(
-    error instanceof ConfigError || (error instanceof Error && error.name.endsWith('Error') && !error.stack)
-      ? error.message
-      : error,
-  );
+  console.error(describeStartupError(error));
   process.exit(1);
 });

@@ -2,7 +2,7 @@
  * `npm run start:worker` (AURA_ROLE=worker): the outbox relay and every registered job and
  * event handler, without HTTP. Run any number of these against one PostgreSQL and Redis.
  */
-import { auraModules, ConfigError, loadConfig } from '@aura/adapters';
+import { auraModules, ConfigError, describeStartupError, loadConfig } from '@aura/adapters';
 import { startWorkerProcess } from './worker.js';
 
 async function main() {
@@ -27,6 +27,6 @@ async function main() {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(describeStartupError(error));
   process.exit(1);
 });

@@ -3,7 +3,7 @@ export { platformModule } from './aura-module.js';
 export type { JoseVerifierOptions } from './auth/jose-access-token-verifier.js';
 export { JoseAccessTokenVerifier } from './auth/jose-access-token-verifier.js';
 export type { AuraConfig } from './config/config.js';
-export { ConfigError, configFrom, configSchema, loadConfig } from './config/config.js';
+export { ConfigError, configFrom, configSchema, describeStartupError, loadConfig, trustProxySetting } from './config/config.js';
 export type { Aura, AuraWorker, CreateAuraOptions } from './create-aura.js';
 export { createAura, openConfiguredDatabase } from './create-aura.js';
 export type { DatabaseHandle, DatabaseKind, DatabaseOptions } from './db/database.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, configFrom, configSchema, loadConfig } from './config.js';
+import { ConfigError, configFrom, configSchema, describeStartupError, loadConfig, trustProxySetting } from './config.js';
 
 const DEFAULTS = {
   NODE_ENV: 'development',
@@ -211,5 +211,22 @@ describe('.env.example', () => {
       const above = lines[index - 1] ?? '';
       expect(above.startsWith('#') || assignment.test(above), name).toBe(true);
     }
+  });
+});
+
+describe('start-up helpers', () => {
+  it('prints the whole message of a known start-up error and the stack of anything else', () => {
+    const config = new ConfigError([{ variable: 'PORT', message: 'bad' }]);
+    expect(describeStartupError(config)).toBe('invalid configuration:\n  - PORT: bad');
+    const fault = new Error('boom');
+    expect(describeStartupError(fault)).toContain('Error: boom\n    at ');
+    expect(describeStartupError('plain')).toBe('plain');
+  });
+
+  it('reads HTTP_TRUST_PROXY as a hop count, a boolean or addresses', () => {
+    expect(trustProxySetting('1')).toBe(1);
+    expect(trustProxySetting('true')).toBe(true);
+    expect(trustProxySetting('false')).toBe(false);
+    expect(trustProxySetting('loopback, 10.0.0.0/8')).toBe('loopback, 10.0.0.0/8');
   });
 });

@@ -130,3 +130,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
 export function configFrom(overrides: Partial<Record<keyof AuraConfig, string>> = {}): AuraConfig {
   return loadConfig({ NODE_ENV: 'test', AURA_DATA_DIR: 'memory://', LOG_LEVEL: 'silent', ...overrides });
 }
+
+/**
+ * What a runtime prints when start-up fails: the complete message of a known start-up error
+ * (configuration, module graph, migration, unknown HTTP module), the stack of anything else.
+ */
+export function describeStartupError(error: unknown): string {
+  const known = ['ConfigError', 'ModuleGraphInvalidError', 'MigrationError', 'HttpModuleNotInstalledError'];
+  if (error instanceof Error) return known.includes(error.name) ? error.message : (error.stack ?? error.message);
+  return String(error);
+}
+
+/** `HTTP_TRUST_PROXY` as Express takes it: a hop count, a boolean, or addresses/subnet names. */
+export function trustProxySetting(value: string): number | boolean | string {
+  if (/^\d+$/.test(value)) return Number(value);
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
+}
