@@ -64,7 +64,8 @@ async function start(spec: TargetSpec): Promise<Running> {
   switch (spec.kind) {
     case 'aura': {
       const config = configFrom({
-        NODE_ENV: 'production',
+        // Production mode needs PostgreSQL and Redis; the embedded target runs as development.
+        NODE_ENV: spec.databaseUrl && spec.redisUrl ? 'production' : 'development',
         HOST: '127.0.0.1',
         PORT: '0',
         LOG_LEVEL: 'silent',

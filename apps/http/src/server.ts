@@ -13,8 +13,10 @@ export interface RunningServer {
 /** Listens on HOST:PORT; `close()` drains in-flight requests, then drops idle keep-alive connections. */
 export async function startHttpServer(aura: Aura, app: Express): Promise<RunningServer> {
   const server = createServer(app);
-  server.keepAliveTimeout = 5_000;
-  server.headersTimeout = 10_000;
+  // Longer than the usual load-balancer idle timeout (60 s), so the balancer closes idle
+  // connections first and never sends a request on one this server is closing.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   server.requestTimeout = 30_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

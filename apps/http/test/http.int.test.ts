@@ -69,7 +69,7 @@ describe('problem+json for every client mistake', () => {
       .send({ owner: '', limits: [{ currency: 'EURO', amount: -1 }], extra: true });
     expectProblem(res, 400, 'validation_failed');
     const pointers = res.body.errors.map((e: { in: string; pointer: string }) => `${e.in}:${e.pointer}`).sort();
-    expect(pointers).toEqual(['body:#', 'body:#/limits/0/amount', 'body:#/limits/0/currency', 'body:#/owner']);
+    expect(pointers).toEqual(['body:#/extra', 'body:#/limits/0/amount', 'body:#/limits/0/currency', 'body:#/owner']);
     for (const error of res.body.errors) expect(error.detail).toEqual(expect.any(String));
   });
 
@@ -93,7 +93,21 @@ describe('problem+json for every client mistake', () => {
       .get('/api/admin/dead-letters?limit=0&status=lost&surprise=1')
       .set('authorization', `Bearer ${admin}`);
     expectProblem(query, 400, 'validation_failed');
-    expect(query.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['#', '#/limit', '#/status']);
+    expect(query.body.errors.map((e: { pointer: string }) => e.pointer).sort()).toEqual(['#/limit', '#/status', '#/surprise']);
+  });
+
+  it('escapes pointers to awkward field names (RFC 6901 in a URI fragment)', async () => {
+    const res = await request(app)
+      .post('/api/ledger/accounts')
+      .set('authorization', `Bearer ${patient}`)
+      .send({ owner: 'ok', 'a/b c~d': 1 });
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors).toEqual([{ in: 'body', pointer: '#/a~1b%20c~0d', detail: 'is not a known field' }]);
+  });
+
+  it('answers a malformed percent-escape in the path with 400, not a fault', async () => {
+    expectProblem(await request(app).post('/api/admin/dead-letters/%/replay'), 400, 'bad_request');
+    expectProblem(await request(app).post('/api/admin/dead-letters/%E0%A4%A/replay'), 400, 'bad_request');
   });
 
   it('maps a domain error to its documented status', async () => {
@@ -147,6 +161,10 @@ describe('authentication', () => {
     }
   });
 
+  it('accepts the Bearer scheme in any case (RFC 7235)', async () => {
+    expect((await request(app).get('/api/admin/dead-letters').set('authorization', `bearer ${admin}`)).status).toBe(200);
+  });
+
   it('refuses a patient on an admin route with 403 and lets an admin in', async () => {
     expectProblem(
       await request(app).get('/api/admin/dead-letters').set('authorization', `Bearer ${patient}`),
@@ -172,6 +190,28 @@ describe('request ids and correlation', () => {
     expect(ok.headers['x-request-id']).toBe('req-123');
     const bad = await request(app).get('/health/live').set('x-request-id', 'bad id with spaces <script>');
     expect(bad.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('ignores an invalid traceparent (version ff, all-zero ids)', async () => {
+    for (const traceparent of [
+      'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+      '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+      '00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01',
+    ]) {
+      const res = await request(app).get('/health/live').set('traceparent', traceparent);
+      expect(res.headers['x-correlation-id']).toBe(res.headers['x-request-id']);
+    }
+  });
+
+  it('sends security headers on every response', async () => {
+    const res = await request(app).get('/api/nowhere');
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'strict-transport-security': expect.stringContaining('max-age='),
+      'content-security-policy': expect.stringContaining("default-src 'self'"),
+    });
+    expect(res.headers['x-powered-by']).toBeUndefined();
   });
 
   it('takes the correlation id from traceparent and carries it into the events the request causes', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createPostgresDatabase, hasPostgres } from '../../../test/support/services.js';
+import { createPostgresDatabase, hasPostgres, hasRedis, redisUrl, uniqueName } from '../../../test/support/services.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const children: ChildProcess[] = [];
@@ -76,14 +76,24 @@ describe('npm start (embedded: PGlite + in-memory queue)', () => {
   });
 });
 
-describe.runIf(hasPostgres)('npm run start:http (production role on PostgreSQL)', () => {
+describe.runIf(hasPostgres && hasRedis)('npm run start:http (production role on PostgreSQL and Redis)', () => {
   it('serves on PostgreSQL without running a worker', async () => {
     const database = await createPostgresDatabase();
     cleanups.push(database.drop);
-    const app = main({ AURA_ROLE: 'http', DATABASE_URL: database.url, DATABASE_MIGRATE_ON_START: 'true' });
+    const app = main({
+      AURA_ROLE: 'http',
+      NODE_ENV: 'production',
+      DATABASE_URL: database.url,
+      DATABASE_MIGRATE_ON_START: 'true',
+      REDIS_URL: redisUrl ?? '',
+      QUEUE_PREFIX: uniqueName('main'),
+    });
     const url = await app.listening();
     const ready = await (await fetch(`${url}/health/ready`)).json();
-    expect(ready).toMatchObject({ status: 'up', checks: { database: { details: { kind: 'postgres' } } } });
+    expect(ready).toMatchObject({
+      status: 'up',
+      checks: { database: { details: { kind: 'postgres' } }, queue: { details: { kind: 'redis' } } },
+    });
     expect(app.output()).not.toMatch(/worker started/);
     app.child.kill('SIGINT');
     expect(await app.exited).toBe(0);

@@ -8,7 +8,8 @@ declare module 'express-serve-static-core' {
   }
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+/** RFC 7235: the scheme name is case-insensitive. */
+const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 
 const unauthorized = (detail: string) =>
   new HttpProblem(401, 'unauthorized', 'Authentication required', detail, { wwwAuthenticate: 'Bearer' });

@@ -6,7 +6,6 @@ interface BodyParserError {
   status?: number;
   statusCode?: number;
   type?: string;
-  expose?: boolean;
 }
 
 const BODY_PARSER: Record<string, { status: number; code: string; title: string; detail: string }> = {
@@ -81,9 +80,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       });
       return;
     }
+    // Any other 4xx from Express or a body parser (a malformed percent-escape in the path is a
+    // URIError with status 400) is the client's mistake: say so, without its internals.
     const status = parserError.status ?? parserError.statusCode;
-    if (status !== undefined && status >= 400 && status < 500 && parserError.expose === true) {
-      sendProblem(res, { type: problemType('bad_request'), title: 'Bad request', status, ...base });
+    if (status !== undefined && status >= 400 && status < 500) {
+      sendProblem(res, {
+        type: problemType('bad_request'),
+        title: 'Bad request',
+        status,
+        detail: 'the request could not be understood',
+        ...base,
+      });
       return;
     }
     logger.error('unhandled error while serving a request', { err: error, method: req.method, url: req.originalUrl });

@@ -3,7 +3,8 @@ import type { ExecutionContext } from '@aura/application/platform';
 import type { RequestHandler } from 'express';
 
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** W3C trace context: version ff and all-zero trace or parent ids are invalid. */
+const TRACEPARENT = /^(?!ff)[0-9a-f]{2}-(?!0{32})([0-9a-f]{32})-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -32,7 +32,13 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       const result = schema.safeParse(value);
       if (result.success) return result.data;
       for (const issue of result.error.issues) {
-        errors.push({ in: location, pointer: toPointer(issue.path), detail: issue.message });
+        // An unknown key is reported at the key itself, not at the object that holds it.
+        if (issue.code === 'unrecognized_keys') {
+          for (const key of issue.keys)
+            errors.push({ in: location, pointer: toPointer([...issue.path, key]), detail: 'is not a known field' });
+        } else {
+          errors.push({ in: location, pointer: toPointer(issue.path), detail: issue.message });
+        }
       }
       return undefined;
     };

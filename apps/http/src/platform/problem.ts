@@ -88,7 +88,8 @@ export function problemFromDomainError(error: DomainError, status: number): Prob
   };
 }
 
-/** `["a", 0, "b/c"]` → `#/a/0/b~1c` */
+/** `["a", 0, "b/c d"]` → `#/a/0/b~1c%20d`: a JSON Pointer (RFC 6901) in URI-fragment form. */
 export function toPointer(path: readonly PropertyKey[]): string {
-  return `#${path.map((segment) => `/${String(segment).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('')}`;
+  const segments = path.map((segment) => String(segment).replace(/~/g, '~0').replace(/\//g, '~1'));
+  return `#${segments.map((segment) => `/${encodeURIComponent(segment).replace(/%7E/gi, '~')}`).join('')}`;
 }

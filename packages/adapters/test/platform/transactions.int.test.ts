@@ -86,6 +86,39 @@ describe.each(handleTargets)('TransactionManager on $name', (target) => {
     expect(await names()).toEqual([]);
   });
 
+  it('rolls back only a failed nested unit of work; the outer one goes on and commits', async () => {
+    const seen: string[] = [];
+    await transactions.transaction(async () => {
+      await insert('outer');
+      const refused = await transactions.result(() =>
+        ResultAsync.fromSafePromise(insert('inner')).andThen(() => {
+          transactions.afterCommit(() => seen.push('inner'));
+          return errAsync('inner refusal');
+        }),
+      );
+      expect(refused._unsafeUnwrapErr()).toBe('inner refusal');
+      // A nested failure the database raised leaves the outer transaction usable too.
+      await expect(transactions.transaction(() => insert('outer'))).rejects.toMatchObject({ code: '23505' });
+      await transactions.transaction(async () => {
+        await insert('second inner');
+        transactions.afterCommit(() => seen.push('second inner'));
+      });
+    });
+    expect(await names()).toEqual(['outer', 'second inner']);
+    expect(seen).toEqual(['second inner']);
+  });
+
+  it('does not hand out a transaction that has ended to work that escaped it', async () => {
+    let escaped: Promise<string> | undefined;
+    await transactions.transaction(async () => {
+      await insert('inside');
+      escaped = new Promise((resolve) => setTimeout(() => resolve(String(transactions.inTransaction)), 50));
+    });
+    expect(await escaped).toBe('false');
+    await transactions.transaction(() => insert('after'));
+    expect(await names()).toEqual(['after', 'inside']);
+  });
+
   it('result(): commits on ok', async () => {
     const result = await transactions.result(() => ResultAsync.fromSafePromise(insert('ok')).map(() => 'done'));
     expect(result._unsafeUnwrap()).toBe('done');

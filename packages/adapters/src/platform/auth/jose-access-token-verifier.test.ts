@@ -123,7 +123,7 @@ describe('JoseAccessTokenVerifier', () => {
   });
 
   it('refuses a token without a subject', async () => {
-    expect(await refusal(await sign({}, { subject: null }))).toBe('the access token has no subject');
+    expect(await refusal(await sign({}, { subject: null }))).toBe('the access token is invalid or expired');
     expect(await refusal(await sign({}, { subject: '' }))).toBe('the access token has no subject');
   });
 
@@ -131,5 +131,19 @@ describe('JoseAccessTokenVerifier', () => {
     expect(await refusal(await sign({ roles: ['patient', 'superuser'] }))).toBe('the access token has no valid roles');
     expect(await refusal(await sign({ roles: 'admin' }))).toBe('the access token has no valid roles');
     expect(await refusal(await sign({ roles: undefined }))).toBe('the access token has no valid roles');
+    expect(await refusal(await sign({ roles: [] }))).toBe('the access token has no valid roles');
+  });
+
+  it('refuses a token that would never expire, has no issue time, or names no key', async () => {
+    const unsigned = (header: Record<string, unknown>, claims: Record<string, unknown>) =>
+      new SignJWT({ type: 'access', roles: ['admin'], iss: ISSUER, aud: AUDIENCE, sub: USER, ...claims })
+        .setProtectedHeader({ alg: 'EdDSA', ...header })
+        .sign(edKey);
+    const now = Math.floor(Date.now() / 1000);
+    expect(await refusal(await unsigned({ kid: 'ed-1' }, { iat: now }))).toBe('the access token is invalid or expired');
+    expect(await refusal(await unsigned({ kid: 'ed-1' }, { exp: now + 600 }))).toBe('the access token is invalid or expired');
+    // With one key in the set, jose can verify a token without a kid: Aura still refuses it.
+    const single = new JoseAccessTokenVerifier({ jwks: { keys: jwks.keys.slice(0, 1) }, issuer: ISSUER, audience: AUDIENCE });
+    expect(await refusal(await unsigned({}, { iat: now, exp: now + 600 }), single)).toBe('the access token names no key (kid)');
   });
 });

@@ -31,13 +31,20 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
     const keys = this.#keys;
     if (keys === undefined) return errAsync(invalid('no keys are configured to verify access tokens'));
     return ResultAsync.fromPromise(
-      jwtVerify(token, keys, { algorithms: ALGORITHMS, issuer: this.options.issuer, audience: this.options.audience }),
+      jwtVerify(token, keys, {
+        algorithms: ALGORITHMS,
+        issuer: this.options.issuer,
+        audience: this.options.audience,
+        // A token without an expiry would never expire: refuse it.
+        requiredClaims: ['exp', 'iat', 'sub'],
+      }),
       () => invalid('the access token is invalid or expired'),
-    ).andThen(({ payload }) => {
+    ).andThen(({ payload, protectedHeader }) => {
       const roles = payload.roles;
+      if (typeof protectedHeader.kid !== 'string') return errAsync(invalid('the access token names no key (kid)'));
       if (payload.type !== 'access') return errAsync(invalid('not an access token'));
       if (typeof payload.sub !== 'string' || payload.sub === '') return errAsync(invalid('the access token has no subject'));
-      if (!Array.isArray(roles) || !roles.every((role): role is Role => ROLES.includes(role as Role))) {
+      if (!Array.isArray(roles) || roles.length === 0 || !roles.every((role): role is Role => ROLES.includes(role as Role))) {
         return errAsync(invalid('the access token has no valid roles'));
       }
       return okAsync({ userId: payload.sub, roles });

@@ -135,20 +135,45 @@ describe('loadConfig', () => {
     for (const variable of ['PORT', 'LOG_LEVEL', 'DATABASE_URL']) expect(configError.message).toContain(`  - ${variable}: `);
   });
 
-  it('never echoes the password of a rejected connection string', () => {
+  it('never echoes the value of a variable that holds credentials or keys', () => {
     const [problem] = problemsOf({ DATABASE_URL: 'mysql://aura:s3cr#t@db:3306/aura' });
-    expect(problem?.message).not.toContain('s3cr#t');
-    expect(problem?.message).toContain('"mysql://***@db:3306/aura"');
+    expect(problem?.message).toBe('must be a postgres:// or postgresql:// URL (value hidden)');
     const [redis] = problemsOf({ REDIS_URL: 'http://default:hunter2@cache' });
     expect(redis?.message).not.toContain('hunter2');
+    const [jwks] = problemsOf({ AUTH_JWKS: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"abc","d":"private-part"}]}' });
+    expect(jwks?.message).toContain('public keys only');
+    expect(jwks?.message).not.toContain('private-part');
   });
 
-  it.each(['http', 'worker'])('requires DATABASE_URL when AURA_ROLE=%s', (role) => {
+  it('refuses symmetric keys in AUTH_JWKS', () => {
+    expect(problemsOf({ AUTH_JWKS: '{"keys":[{"kty":"oct","k":"c2VjcmV0"}]}' })[0]?.variable).toBe('AUTH_JWKS');
+  });
+
+  it.each(['http', 'worker'])('requires DATABASE_URL and REDIS_URL when AURA_ROLE=%s', (role) => {
     const problems = problemsOf({ AURA_ROLE: role });
     expect(problems).toEqual([
       { variable: 'DATABASE_URL', message: expect.stringContaining(`is required when AURA_ROLE=${role}`) },
+      { variable: 'REDIS_URL', message: expect.stringContaining(`is required when AURA_ROLE=${role}`) },
     ]);
-    expect(loadConfig({ AURA_ROLE: role, DATABASE_URL: 'postgres://db/aura' }).AURA_ROLE).toBe(role);
+    expect(problemsOf({ AURA_ROLE: role, DATABASE_URL: 'postgres://db/aura' }).map((p) => p.variable)).toEqual(['REDIS_URL']);
+    expect(loadConfig({ AURA_ROLE: role, DATABASE_URL: 'postgres://db/aura', REDIS_URL: 'redis://cache' }).AURA_ROLE).toBe(role);
+  });
+
+  it('requires PostgreSQL and Redis in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.variable)).toEqual(['DATABASE_URL', 'REDIS_URL']);
+    expect(problemsOf({ NODE_ENV: 'production' })[0]?.message).toContain('when NODE_ENV=production');
+    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/aura', REDIS_URL: 'redis://cache' }).NODE_ENV).toBe(
+      'production',
+    );
+  });
+
+  it('validates HTTP_TRUST_PROXY and names it', () => {
+    for (const good of ['loopback', '1', 'true', 'false', 'loopback, 10.0.0.0/8', '192.168.1.10', '::1/128']) {
+      expect(loadConfig({ HTTP_TRUST_PROXY: good }).HTTP_TRUST_PROXY).toBe(good);
+    }
+    for (const bad of ['lopback', '10.0.0.0/33', 'a/b/c', '1.2.3', '']) {
+      expect(problemsOf({ HTTP_TRUST_PROXY: bad })[0]?.variable).toBe('HTTP_TRUST_PROXY');
+    }
   });
 
   it('accepts every port and refuses everything outside 0..65535', () => {

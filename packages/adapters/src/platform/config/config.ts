@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const bool = z
@@ -15,6 +16,21 @@ const int = (min: number, max: number) =>
       .max(max, { error: `must be a whole number from ${min} to ${max}` }),
   );
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+
+function isTrustProxy(value: string): boolean {
+  if (/^\d+$/.test(value) || value === 'true' || value === 'false') return true;
+  return value.split(',').every((entry) => {
+    const [address, bits, ...rest] = entry.trim().split('/');
+    if (address === undefined || rest.length > 0) return false;
+    if (bits === undefined && ['loopback', 'linklocal', 'uniquelocal'].includes(address)) return true;
+    const family = isIP(address);
+    if (family === 0) return false;
+    return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  });
+}
+
+/** Variables whose value is never echoed in an error (they hold credentials or keys). */
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'AUTH_JWKS']);
 
 /**
  * Every environment variable Aura reads, with its default. `.env.example` lists the same
@@ -58,7 +74,13 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i)
     .default('100kb'),
-  HTTP_TRUST_PROXY: z.string().default('loopback'),
+  HTTP_TRUST_PROXY: z
+    .string()
+    .refine(isTrustProxy, {
+      error:
+        'must be a hop count, true/false, or a comma-separated list of IP addresses, subnets (CIDR) or loopback/linklocal/uniquelocal',
+    })
+    .default('loopback'),
   SHUTDOWN_TIMEOUT_MS: int(0, 600_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** JSON Web Key Set (public keys) used to verify access tokens. */
@@ -76,7 +98,15 @@ export const configSchema = z.object({
       })
       .pipe(
         z.object(
-          { keys: z.array(z.looseObject({ kty: z.string() })).min(1) },
+          {
+            keys: z
+              .array(
+                z.looseObject({ kty: z.string() }).refine((key) => !('d' in key) && key.kty !== 'oct', {
+                  error: 'must hold public keys only (no private "d", no symmetric "oct" keys)',
+                }),
+              )
+              .min(1),
+          },
           { error: 'must be a JSON Web Key Set: {"keys":[…]}' },
         ),
       )
@@ -97,8 +127,9 @@ export class ConfigError extends Error {
   }
 }
 
-/** A rejected value is echoed in the error, but never the password of a connection string. */
-const withoutCredentials = (value: string | undefined) => value?.replace(/^([a-z][a-z0-9+.-]*:\/\/).*@/i, '$1***@');
+/** How a rejected value is quoted in the error: never at all for variables that hold secrets. */
+const quote = (variable: string, value: string | undefined) =>
+  SECRET_VARIABLES.has(variable) ? '(value hidden)' : `(got ${JSON.stringify(value ?? null)})`;
 
 /**
  * Reads configuration once from the environment. A bad value throws a ConfigError naming
@@ -108,21 +139,27 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const parsed = configSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(
-      parsed.error.issues.map((issue) => ({
-        variable: String(issue.path[0] ?? '(environment)'),
-        message: `${issue.message} (got ${JSON.stringify(withoutCredentials(env[String(issue.path[0])]) ?? null)})`,
-      })),
+      parsed.error.issues.map((issue) => {
+        const variable = String(issue.path[0] ?? '(environment)');
+        return { variable, message: `${issue.message} ${quote(variable, env[variable])}` };
+      }),
     );
   }
   const config = parsed.data;
-  if (config.AURA_ROLE !== 'all' && config.DATABASE_URL === undefined) {
-    throw new ConfigError([
-      {
-        variable: 'DATABASE_URL',
-        message: `is required when AURA_ROLE=${config.AURA_ROLE}: the embedded PGlite database serves one process only (run \`npm start\` for everything in one process)`,
-      },
-    ]);
-  }
+  const problems: { variable: string; message: string }[] = [];
+  // PGlite and the in-memory queue live inside one process: separate HTTP and worker
+  // processes, or production, need the shared services.
+  const why =
+    config.AURA_ROLE !== 'all'
+      ? `when AURA_ROLE=${config.AURA_ROLE} (the embedded database and queue serve one process only; \`npm start\` runs everything in one)`
+      : config.NODE_ENV === 'production'
+        ? 'when NODE_ENV=production (the embedded database and in-memory queue are for development and embedding)'
+        : undefined;
+  if (why !== undefined && config.DATABASE_URL === undefined)
+    problems.push({ variable: 'DATABASE_URL', message: `is required ${why}` });
+  if (why !== undefined && config.REDIS_URL === undefined)
+    problems.push({ variable: 'REDIS_URL', message: `is required ${why}` });
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
 

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { UnitOfWork } from '@aura/application/platform';
-import type { Kysely, Transaction } from 'kysely';
+import { type Kysely, sql, type Transaction } from 'kysely';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
 
 // biome-ignore lint/suspicious/noExplicitAny: the executor is shared by every module's schema
@@ -8,7 +8,11 @@ type AnyDb = Kysely<any>;
 
 interface TransactionScope {
   readonly trx: Transaction<unknown>;
+  /** Savepoint nesting level: 0 for the transaction itself. */
+  readonly depth: number;
   readonly afterCommit: Array<() => void>;
+  /** False once the transaction (or savepoint) has ended: a timer that escaped it must not use it. */
+  open: boolean;
 }
 
 class Rollback<E> {
@@ -17,8 +21,9 @@ class Rollback<E> {
 
 /**
  * Hands repositories the current transaction (or the pool outside one) through
- * AsyncLocalStorage, and implements the UnitOfWork port on top of it. Nested units of work
- * join the outer transaction.
+ * AsyncLocalStorage, and implements the UnitOfWork port on top of it. A nested unit of work
+ * runs in a savepoint of the outer transaction: if it fails, its own writes are rolled back
+ * and the outer transaction goes on (and can still commit).
  */
 export class TransactionManager implements UnitOfWork {
   readonly #storage = new AsyncLocalStorage<TransactionScope>();
@@ -28,11 +33,16 @@ export class TransactionManager implements UnitOfWork {
   /** The executor repositories must use: the current transaction, or the pool. */
   // biome-ignore lint/suspicious/noExplicitAny: see AnyDb
   executor<DB = any>(): Kysely<DB> {
-    return (this.#storage.getStore()?.trx ?? this.db) as Kysely<DB>;
+    return (this.#scope()?.trx ?? this.db) as Kysely<DB>;
   }
 
   get inTransaction(): boolean {
-    return this.#storage.getStore() !== undefined;
+    return this.#scope() !== undefined;
+  }
+
+  #scope(): TransactionScope | undefined {
+    const scope = this.#storage.getStore();
+    return scope?.open ? scope : undefined;
   }
 
   /**
@@ -40,19 +50,45 @@ export class TransactionManager implements UnitOfWork {
    * outside a transaction. The outbox uses it to wake the relay.
    */
   afterCommit(callback: () => void): void {
-    const scope = this.#storage.getStore();
+    const scope = this.#scope();
     if (scope === undefined) callback();
     else scope.afterCommit.push(callback);
   }
 
   async transaction<T>(work: () => Promise<T>): Promise<T> {
-    if (this.inTransaction) return work();
+    const outer = this.#scope();
+    if (outer !== undefined) return this.#savepoint(outer, work);
     const afterCommit: Array<() => void> = [];
-    const result = await this.db
-      .transaction()
-      .execute((trx) => this.#storage.run({ trx: trx as Transaction<unknown>, afterCommit }, work));
-    for (const callback of afterCommit) callback();
-    return result;
+    let scope: TransactionScope | undefined;
+    try {
+      const result = await this.db.transaction().execute((trx) => {
+        scope = { trx: trx as Transaction<unknown>, depth: 0, afterCommit, open: true };
+        return this.#storage.run(scope, work);
+      });
+      if (scope) scope.open = false;
+      for (const callback of afterCommit) callback();
+      return result;
+    } finally {
+      if (scope) scope.open = false;
+    }
+  }
+
+  async #savepoint<T>(outer: TransactionScope, work: () => Promise<T>): Promise<T> {
+    const name = sql.id(`aura_savepoint_${outer.depth + 1}`);
+    const scope: TransactionScope = { trx: outer.trx, depth: outer.depth + 1, afterCommit: [], open: true };
+    await sql`SAVEPOINT ${name}`.execute(outer.trx);
+    try {
+      const result = await this.#storage.run(scope, work);
+      await sql`RELEASE SAVEPOINT ${name}`.execute(outer.trx);
+      // Released work commits with the outer transaction, and so do its callbacks.
+      outer.afterCommit.push(...scope.afterCommit);
+      return result;
+    } catch (error) {
+      await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(outer.trx);
+      throw error;
+    } finally {
+      scope.open = false;
+    }
   }
 
   result<T, E>(work: () => ResultAsync<T, E>): ResultAsync<T, E> {
