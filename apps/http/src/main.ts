@@ -13,9 +13,16 @@ async function main() {
   if (config.AURA_ROLE === 'worker')
     throw new ConfigError([{ variable: 'AURA_ROLE', message: 'is "worker": run `npm run start:worker` instead' }]);
   const aura = await createAura({ config, modules: auraModules });
-  const { app } = await createHttpApp(aura, { modules: httpModules });
-  if (config.AURA_ROLE === 'all') await aura.startWorker();
-  const running = await startHttpServer(aura, app);
+  let running: Awaited<ReturnType<typeof startHttpServer>>;
+  try {
+    const { app } = await createHttpApp(aura, { modules: httpModules });
+    if (config.AURA_ROLE === 'all') await aura.startWorker();
+    running = await startHttpServer(aura, app);
+  } catch (error) {
+    // Close what was opened (PGlite on disk, queue connections) before reporting the failure.
+    await aura.close().catch(() => undefined);
+    throw error;
+  }
   aura.logger.info(`Aura listening on ${running.url}`, {
     role: config.AURA_ROLE,
     database: aura.database.kind,

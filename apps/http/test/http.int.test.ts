@@ -301,6 +301,10 @@ describe('operations endpoints', () => {
     expect(res.body.status).toBe('down');
     expect(res.body.checks.database.status).toBe('down');
     expect(res.body.checks.queue.status).toBe('up');
+    const metrics = await request(doomedApp).get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/aura_outbox_backlog Nan/i);
+    expect(metrics.text).toMatch(/aura_http_request_duration_seconds_count/);
     await doomed.close().catch(() => undefined);
   });
 });

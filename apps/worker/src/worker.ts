@@ -12,7 +12,12 @@ export async function startWorkerProcess(options: {
   modules: readonly AuraModule[];
 }): Promise<WorkerProcess> {
   const aura = await createAura({ config: options.config, modules: options.modules });
-  await aura.startWorker();
+  try {
+    await aura.startWorker();
+  } catch (error) {
+    await aura.close().catch(() => undefined);
+    throw error;
+  }
   aura.logger.info('Aura worker running', {
     database: aura.database.kind,
     queue: options.config.REDIS_URL === undefined ? 'memory' : 'redis',

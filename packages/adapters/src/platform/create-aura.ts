@@ -74,9 +74,9 @@ export interface Aura {
   readonly metrics: AuraMetrics;
   get<T>(id: ServiceIdentifier<T>): Promise<T>;
   readiness(): Promise<ReadinessReport>;
-  /** Starts the outbox relay and a processor for every event queue and module job. */
+  /** Starts the outbox relay and a processor for every event queue and module job (once; later calls share it). */
   startWorker(): Promise<AuraWorker>;
-  /** Stops the worker, drains and closes the queue, then closes the database. Idempotent. */
+  /** Stops the relay, lets running jobs finish and closes the queue, then the database. Idempotent; concurrent calls share one close. */
   close(): Promise<void>;
 }
 
@@ -124,7 +124,6 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
 
   const database = options.database ?? (await openConfiguredDatabase(config));
   const queue = options.queue ?? openConfiguredQueue(config, logger);
-  let closed = false;
   const closeResources = async () => {
     await queue.close();
     await database.close();
@@ -200,7 +199,48 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   }
 
   const relay = container.get(OutboxRelay);
-  let worker: AuraWorker | undefined;
+  let starting: Promise<AuraWorker> | undefined;
+  let closing: Promise<void> | undefined;
+
+  const startWorker = async (): Promise<AuraWorker> => {
+    if (closing) throw new Error('Aura is closed: create a new instance to start a worker');
+    const hooks = jobHooks({
+      deadLetters: container.get(DeadLetterStore),
+      metrics,
+      logger,
+      ids: container.get(IdGenerator),
+      clock: container.get(Clock),
+    });
+    const dispatcher = container.get(EventDispatcher);
+    for (const eventQueue of subscriptions.queues()) {
+      await queue.process(eventQueue, (job) => dispatcher.dispatch(job as never), {
+        ...hooks,
+        concurrency: config.WORKER_CONCURRENCY,
+      });
+    }
+    for (const module of modules) {
+      for (const definition of module.jobs ?? []) {
+        await queue.process(
+          definition.queue,
+          (job) => {
+            const data = job.data as { correlationId?: unknown };
+            const correlationId = typeof data?.correlationId === 'string' ? data.correlationId : job.id;
+            return context.run({ correlationId, causationId: job.id }, async () => {
+              const processor = await container.getAsync(definition.processor);
+              await processor.process(job);
+            });
+          },
+          { ...hooks, concurrency: definition.concurrency ?? config.WORKER_CONCURRENCY },
+        );
+      }
+    }
+    relay.start();
+    logger.info('worker started', {
+      eventQueues: subscriptions.queues(),
+      jobQueues: modules.flatMap((m) => (m.jobs ?? []).map((j) => j.queue)),
+    });
+    return { stop: () => relay.stop() };
+  };
 
   const aura: Aura = {
     config,
@@ -211,53 +251,18 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
     metrics,
     get: (id) => container.getAsync(id),
     readiness: () => checkReadiness(container.getAll(HealthIndicator)),
-    async startWorker() {
-      if (worker) return worker;
-      const hooks = jobHooks({
-        deadLetters: container.get(DeadLetterStore),
-        metrics,
-        logger,
-        ids: container.get(IdGenerator),
-        clock: container.get(Clock),
-      });
-      const dispatcher = container.get(EventDispatcher);
-      for (const eventQueue of subscriptions.queues()) {
-        await queue.process(eventQueue, (job) => dispatcher.dispatch(job as never), {
-          ...hooks,
-          concurrency: config.WORKER_CONCURRENCY,
-        });
-      }
-      for (const module of modules) {
-        for (const definition of module.jobs ?? []) {
-          await queue.process(
-            definition.queue,
-            (job) => {
-              const data = job.data as { correlationId?: unknown };
-              const correlationId = typeof data?.correlationId === 'string' ? data.correlationId : job.id;
-              return context.run({ correlationId, causationId: job.id }, async () => {
-                const processor = await container.getAsync(definition.processor);
-                await processor.process(job);
-              });
-            },
-            { ...hooks, concurrency: definition.concurrency ?? config.WORKER_CONCURRENCY },
-          );
-        }
-      }
-      await relay.redrive(new Date(Date.now() - config.OUTBOX_REDRIVE_WINDOW_HOURS * 3_600_000));
-      relay.start();
-      worker = { stop: () => relay.stop() };
-      logger.info('worker started', {
-        eventQueues: subscriptions.queues(),
-        jobQueues: modules.flatMap((m) => (m.jobs ?? []).map((j) => j.queue)),
-      });
-      return worker;
+    startWorker() {
+      starting ??= startWorker();
+      return starting;
     },
-    async close() {
-      if (closed) return;
-      closed = true;
-      await relay.stop();
-      await closeResources();
-      await container.unbindAll();
+    close() {
+      closing ??= (async () => {
+        await starting?.catch(() => undefined);
+        await relay.stop();
+        await closeResources();
+        await container.unbindAll();
+      })();
+      return closing;
     },
   };
   return aura;

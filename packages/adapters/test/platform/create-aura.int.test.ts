@@ -225,6 +225,18 @@ describe('createAura', () => {
     expect(await aura.metrics.registry.metrics()).toMatch(/aura_jobs_total{queue="scoped.record",outcome="completed"} 3/);
   });
 
+  it('shares one start between concurrent callers and one close between concurrent closers', async () => {
+    const aura = await start({ modules: [ledgerModule] });
+    const [a, b] = await Promise.all([aura.startWorker(), aura.startWorker()]);
+    expect(a).toBe(b);
+    const first = aura.close();
+    expect(aura.close()).toBe(first);
+    await first;
+    const closedBeforeStart = await start({ modules: [ledgerModule] });
+    await closedBeforeStart.close();
+    await expect(closedBeforeStart.startWorker()).rejects.toThrow('Aura is closed');
+  });
+
   it('stops relaying when the worker is stopped, while the use cases keep working', async () => {
     const aura = await start({ modules: [ledgerModule], config: configFrom({ OUTBOX_POLL_INTERVAL_MS: '20' }) });
     const worker = await aura.startWorker();

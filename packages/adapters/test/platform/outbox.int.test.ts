@@ -314,7 +314,7 @@ describe.each(handleTargets)('outbox, relay and dispatcher on $name', (target) =
           eventDeliveryJobId(y?.event_id ?? '', 'audit.record-opened'),
         ].sort(),
       );
-      expect(logged()).toContainEqual(expect.objectContaining({ msg: 're-sent event deliveries not yet handled' }));
+      expect(logged()).toContainEqual(expect.objectContaining({ msg: 're-sent event deliveries not handled yet' }));
       // Events published before the window are left alone.
       queue.enqueued.length = 0;
       expect(await relay.redrive(new Date(Date.now() + 60_000))).toBe(0);

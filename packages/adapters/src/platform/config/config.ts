@@ -68,8 +68,10 @@ export const configSchema = z.object({
   JOB_LOCK_DURATION_MS: int(1_000, 600_000).default(30_000),
   OUTBOX_POLL_INTERVAL_MS: int(10, 60_000).default(250),
   OUTBOX_BATCH_SIZE: int(1, 10_000).default(200),
-  /** At worker start, deliveries of events published this recently but never handled are re-sent. */
+  /** Relays re-send deliveries of events published this recently but never handled … */
   OUTBOX_REDRIVE_WINDOW_HOURS: int(0, 24 * 365).default(72),
+  /** … at start and then this often. */
+  OUTBOX_REDRIVE_INTERVAL_S: int(10, 86_400).default(300),
   HTTP_BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i)

@@ -23,9 +23,6 @@ export type DatabaseOptions =
   /** An already-open PGlite (tests clone a migrated template). Closed with the handle. */
   | { readonly kind: 'pglite'; readonly instance: PGlite };
 
-// Postgres `bigint` (the outbox position, counts) as JS numbers: they stay far below 2^53.
-pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
-
 export async function openPglite(dataDir: string): Promise<PGlite> {
   if (!dataDir.startsWith('memory://')) mkdirSync(resolve(dataDir), { recursive: true });
   const target = dataDir.startsWith('memory://') ? dataDir : resolve(dataDir, 'pgdata');
@@ -40,7 +37,13 @@ export async function openPglite(dataDir: string): Promise<PGlite> {
  */
 export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHandle> {
   if (options.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: options.url, max: options.poolSize });
+    const pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize,
+      // Fail a request rather than queue forever for a connection; end transactions a bug left open.
+      connectionTimeoutMillis: 10_000,
+      idle_in_transaction_session_timeout: 60_000,
+    });
     pool.on('error', () => {
       // An idle client lost its connection; the pool replaces it. Queries report their own errors.
     });

@@ -4,7 +4,8 @@ type Timestamp = ColumnType<Date, Date | string, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
 
 export interface OutboxTable {
-  position: Generated<number>;
+  /** bigint: node-postgres returns it as a string (Aura does not change pg's global parsers). */
+  position: Generated<string>;
   event_id: string;
   event_type: string;
   version: number;

@@ -45,6 +45,15 @@ export class AuraMetrics {
     const registry = this.registry;
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'aura_' });
     let outboxReading: Promise<{ backlog: number; oldestAgeSeconds: number }> | undefined;
+    // A source that cannot be read (the database is down) reports NaN: the scrape still
+    // answers, with the process and HTTP metrics an outage is diagnosed with.
+    const orNaN = async (read: () => Promise<number>) => {
+      try {
+        return await read();
+      } catch {
+        return Number.NaN;
+      }
+    };
     // Backlog and lag come from one query per scrape.
     const readOutbox = () => {
       outboxReading ??= sources.outbox().finally(() => {
@@ -57,7 +66,7 @@ export class AuraMetrics {
       help: 'Outbox events not yet relayed to the queue.',
       registers: [registry],
       async collect() {
-        this.set((await readOutbox()).backlog);
+        this.set(await orNaN(async () => (await readOutbox()).backlog));
       },
     });
     new Gauge({
@@ -65,7 +74,7 @@ export class AuraMetrics {
       help: 'Age of the oldest outbox event not yet relayed (0 when none).',
       registers: [registry],
       async collect() {
-        this.set((await readOutbox()).oldestAgeSeconds);
+        this.set(await orNaN(async () => (await readOutbox()).oldestAgeSeconds));
       },
     });
     new Gauge({
@@ -73,7 +82,7 @@ export class AuraMetrics {
       help: 'Jobs that failed every attempt and are parked for replay.',
       registers: [registry],
       async collect() {
-        this.set(await sources.parkedDeadLetters());
+        this.set(await orNaN(() => sources.parkedDeadLetters()));
       },
     });
   }

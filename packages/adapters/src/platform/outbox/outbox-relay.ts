@@ -1,3 +1,4 @@
+import { AsyncResource } from 'node:async_hooks';
 import { JobQueue, type JobToEnqueue, Logger } from '@aura/application/platform';
 import { inject, injectable } from 'inversify';
 import { sql } from 'kysely';
@@ -25,6 +26,7 @@ export class OutboxRelay {
   #wake: (() => void) | undefined;
   #timer: NodeJS.Timeout | undefined;
   #nudged = false;
+  readonly #scope = new AsyncResource('aura.outbox-relay');
 
   constructor(
     @inject(TransactionManager) private readonly transactions: TransactionManager,
@@ -77,41 +79,52 @@ export class OutboxRelay {
 
   /**
    * Re-sends deliveries of events published since `since` that no subscriber has handled
-   * (no inbox row) and that are not parked as dead letters. The in-memory queue loses its
-   * jobs when the process dies, and a flushed Redis loses BullMQ's: this is what makes the
-   * outbox, not the queue, the source of truth. Safe to run any time, from any number of
-   * workers: job ids are deterministic and the inbox makes handlers run once.
+   * (no inbox row) and that are not parked as dead letters awaiting a replay. The in-memory
+   * queue loses its jobs when the process dies, and a flushed Redis loses BullMQ's: this is
+   * what makes the outbox, not the queue, the source of truth. A running relay does it at
+   * start and every OUTBOX_REDRIVE_INTERVAL_S. Safe any time, from any number of workers:
+   * job ids are deterministic (a delivery still queued is not queued twice) and the inbox
+   * makes handlers run once. Works through the window in pages, by outbox position.
    */
-  async redrive(since: Date): Promise<number> {
+  async redrive(since: Date, pageSize = 1_000): Promise<number> {
     const pairs = this.subscriptions.all().map((s) => sql`(${s.eventType}, ${s.subscriber})`);
     if (pairs.length === 0) return 0;
-    const { rows } = await sql<{ event_id: string; subscriber: string; correlation_id: string }>`
-      WITH subscriptions (event_type, subscriber) AS (VALUES ${sql.join(pairs)})
-      SELECT o.event_id, s.subscriber, o.metadata->>'correlationId' AS correlation_id
-      FROM platform.outbox o
-      JOIN subscriptions s ON s.event_type = o.event_type
-      WHERE o.published_at IS NOT NULL AND o.published_at >= ${since}
-        AND NOT EXISTS (SELECT 1 FROM platform.inbox i WHERE i.subscriber = s.subscriber AND i.event_id = o.event_id)
-        AND NOT EXISTS (SELECT 1 FROM platform.dead_letters d WHERE d.job_id = o.event_id::text || '.' || s.subscriber)
-      ORDER BY o.position`.execute(this.transactions.executor());
-    const jobs = rows.flatMap((row) => {
-      const subscription = this.subscriptions.bySubscriber(row.subscriber);
-      return subscription === undefined
-        ? []
-        : [
-            {
-              queue: subscription.queue,
-              name: row.subscriber,
-              data: { eventId: row.event_id, subscriber: row.subscriber, correlationId: row.correlation_id },
-              options: { jobId: eventDeliveryJobId(row.event_id, row.subscriber) },
-            },
-          ];
-    });
-    if (jobs.length > 0) {
-      await this.queue.enqueueMany(jobs);
-      this.logger.info('re-sent event deliveries not yet handled', { deliveries: jobs.length });
+    let after = 0;
+    let total = 0;
+    for (;;) {
+      const { rows } = await sql<{ position: string; event_id: string; subscriber: string; correlation_id: string }>`
+        WITH subscriptions (event_type, subscriber) AS (VALUES ${sql.join(pairs)})
+        SELECT o.position, o.event_id, s.subscriber, o.metadata->>'correlationId' AS correlation_id
+        FROM platform.outbox o
+        JOIN subscriptions s ON s.event_type = o.event_type
+        WHERE o.published_at >= ${since} AND o.position > ${after}
+          AND NOT EXISTS (SELECT 1 FROM platform.inbox i WHERE i.subscriber = s.subscriber AND i.event_id = o.event_id)
+          AND NOT EXISTS (
+            SELECT 1 FROM platform.dead_letters d
+            WHERE d.job_id = o.event_id::text || '.' || s.subscriber AND d.replayed_at IS NULL)
+        ORDER BY o.position
+        LIMIT ${pageSize}`.execute(this.transactions.executor());
+      const jobs = rows.flatMap((row) => {
+        const subscription = this.subscriptions.bySubscriber(row.subscriber);
+        if (subscription === undefined) return [];
+        const data: EventDeliveryJob = { eventId: row.event_id, subscriber: row.subscriber, correlationId: row.correlation_id };
+        return [
+          {
+            queue: subscription.queue,
+            name: row.subscriber,
+            data,
+            options: { jobId: eventDeliveryJobId(row.event_id, row.subscriber) },
+          },
+        ];
+      });
+      if (jobs.length > 0) await this.queue.enqueueMany(jobs);
+      total += jobs.length;
+      const last = rows.at(-1);
+      if (rows.length < pageSize || last === undefined) break;
+      after = Number(last.position);
     }
-    return jobs.length;
+    if (total > 0) this.logger.info('re-sent event deliveries not handled yet', { deliveries: total });
+    return total;
   }
 
   /** Relays until the outbox is empty. */
@@ -124,11 +137,15 @@ export class OutboxRelay {
     }
   }
 
-  /** Polls the outbox every OUTBOX_POLL_INTERVAL_MS, and at once when nudged. */
+  /**
+   * Polls the outbox every OUTBOX_POLL_INTERVAL_MS, and at once when nudged; redrives at start
+   * and every OUTBOX_REDRIVE_INTERVAL_S. The loop runs in the async context the relay was
+   * created in, never in the caller's (a request scope or a transaction).
+   */
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#loop = this.#run();
+    this.#loop = this.#scope.runInAsyncScope(() => this.#run());
   }
 
   /** Asks a running relay to look now (called after a commit in this process). */
@@ -145,10 +162,16 @@ export class OutboxRelay {
   }
 
   async #run(): Promise<void> {
+    let lastRedrive = Number.NEGATIVE_INFINITY;
     while (this.#running) {
       this.#nudged = false;
       try {
-        await this.drain();
+        if (Date.now() - lastRedrive >= this.config.OUTBOX_REDRIVE_INTERVAL_S * 1_000) {
+          lastRedrive = Date.now();
+          await this.redrive(new Date(Date.now() - this.config.OUTBOX_REDRIVE_WINDOW_HOURS * 3_600_000));
+        }
+        // Batch after batch while there is a backlog, but stop between batches when asked to.
+        while (this.#running && (await this.relayBatch()) === this.config.OUTBOX_BATCH_SIZE);
       } catch (error) {
         this.logger.error('outbox relay failed; retrying after the poll interval', { err: error });
       }

@@ -1,7 +1,7 @@
 import type { ContainerModule, ServiceIdentifier } from 'inversify';
 import type { EventSubscription } from '../events/event-subscription.js';
 import type { IntegrationEventDefinition } from '../events/integration-event.js';
-import type { BackoffPolicy, JobContext, QueueName } from '../ports/job-queue.port.js';
+import type { JobContext, QueueName } from '../ports/job-queue.port.js';
 
 /** Processes the jobs of one queue; resolved from the container per job. */
 export interface JobProcessor<TData = unknown> {
@@ -13,9 +13,8 @@ export interface JobDefinition {
   readonly queue: QueueName;
   /** Container token of the processor. */
   readonly processor: ServiceIdentifier<JobProcessor>;
+  /** Jobs of this queue run at most this many at a time per worker process. */
   readonly concurrency?: number;
-  readonly attempts?: number;
-  readonly backoff?: BackoffPolicy;
 }
 
 /**

@@ -19,6 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     )`.execute(db);
   // The relay's work list: small, because published rows leave it.
   await sql`CREATE INDEX outbox_unpublished_idx ON platform.outbox (position) WHERE published_at IS NULL`.execute(db);
+  // The redrive's window of recently published events.
+  await sql`CREATE INDEX outbox_published_idx ON platform.outbox (published_at)`.execute(db);
   // The audit trail: an aggregate's history, and events of a type over time.
   await sql`CREATE INDEX outbox_aggregate_idx ON platform.outbox (aggregate_id, position)`.execute(db);
   await sql`CREATE INDEX outbox_type_idx ON platform.outbox (event_type, occurred_at)`.execute(db);
