@@ -130,7 +130,7 @@ describe.each(handleTargets)('outbox, relay and dispatcher on $name', (target) =
         published_at: null,
       });
       expect(rows[0]?.occurred_at.toISOString()).toBe('2026-11-21T10:00:00.000Z');
-      expect(rows[1]?.position).toBeGreaterThan(rows[0]?.position ?? Infinity);
+      expect(Number(rows[1]?.position)).toBeGreaterThan(Number(rows[0]?.position ?? Number.POSITIVE_INFINITY));
       expect(rows[2]).toMatchObject({ version: 2, metadata: { correlationId: 'corr-2', causationId: 'evt-0', userId: null } });
     });
 
