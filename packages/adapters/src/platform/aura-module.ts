@@ -4,7 +4,8 @@ import * as platformInit from './db/migrations/2026_11_21_000000_platform_outbox
 
 /**
  * A module as the adapters layer installs it: its definition plus its migrations (named
- * `YYYY_MM_DD_HHMMSS_<module>_<change>`, run in name order inside the module's schema).
+ * `YYYY_MM_DD_HHMMSS_<module>_<change>`, run in name order; the module's schema exists
+ * before they run, and they name their tables schema-qualified: `users.users`).
  */
 export interface AuraModule extends ModuleDefinition {
   readonly migrations?: Readonly<Record<string, Migration>>;

@@ -107,10 +107,12 @@ describe('createPinoLogger', () => {
         fc.constantFrom('password', 'token', 'secret'),
         (value, key) => {
           const { lines, pino } = capture();
-          pino.info({ [key]: value, nested: { [key]: value } }, 'm');
+          pino.info({ [key]: value, nested: { [key]: value }, body: { user: { [key]: value } } }, 'm');
           const record = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
           expect(record[key]).toBe('[redacted]');
           expect((record.nested as Record<string, unknown>)[key]).toBe('[redacted]');
+          expect(((record.body as Record<string, unknown>).user as Record<string, unknown>)[key]).toBe('[redacted]');
+          expect(lines[0]).not.toContain(JSON.stringify(value).slice(1, -1));
         },
       ),
     );

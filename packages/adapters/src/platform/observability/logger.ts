@@ -1,7 +1,7 @@
 import type { ExecutionContext, LogFields, Logger } from '@aura/application/platform';
 import { pino } from 'pino';
 
-/** Paths pino censors wherever they appear in a log line (two levels deep). */
+/** Paths pino censors wherever they appear in a log line (up to three levels deep). */
 export const REDACTED_PATHS = [
   'password',
   'newPassword',
@@ -21,6 +21,13 @@ export const REDACTED_PATHS = [
   '*.secret',
   '*.authorization',
   '*.cookie',
+  '*.*.password',
+  '*.*.newPassword',
+  '*.*.currentPassword',
+  '*.*.token',
+  '*.*.accessToken',
+  '*.*.refreshToken',
+  '*.*.secret',
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-api-key"]',

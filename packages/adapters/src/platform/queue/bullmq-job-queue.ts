@@ -7,11 +7,11 @@ import type {
   QueueCounts,
   QueueName,
   WorkerOptions,
-} from '@aura/application';
-import { isPermanentJobError } from '@aura/application';
+} from '@aura/application/platform';
+import { isPermanentJobError } from '@aura/application/platform';
 import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { resolveJobOptions } from './job-options.js';
+import { exhausted, ignoreErrors, resolveJobOptions, toError } from './queue-support.js';
 
 export interface BullmqJobQueueOptions {
   /** `redis://[user:password@]host:port[/db]` */
@@ -174,7 +174,7 @@ export class BullmqJobQueue implements JobQueue {
     try {
       await handler(context);
     } catch (thrown) {
-      const error = thrown instanceof Error ? thrown : new Error(String(thrown));
+      const error = toError(thrown);
       if (isPermanentJobError(error)) {
         await exhausted(options, context, error);
         throw new UnrecoverableError(`${error.name}: ${error.message}`);
@@ -246,24 +246,6 @@ function encodeJobId(id: string): string {
 function decodeJobId(id: string): string {
   const body = id.startsWith('%i') ? id.slice(2) : id;
   return body.replace(ESCAPED, (_, code: string) => (code === '25' ? '%' : ':'));
-}
-
-async function exhausted(options: WorkerOptions, context: JobContext, error: Error): Promise<void> {
-  try {
-    await options.onExhausted?.(context, error);
-  } catch {
-    // The hook's own failure must not change the job's outcome.
-  }
-}
-
-/** Hooks are observers: their failures (thrown, or a rejected promise) must not change the job's outcome. */
-function ignoreErrors(hook: () => unknown): void {
-  try {
-    const result = hook();
-    if (result instanceof Promise) result.catch(() => undefined);
-  } catch {
-    // ignored, see above
-  }
 }
 
 /** Resolves once the client is connected; rejects with the connection error if it cannot connect. */

@@ -9,9 +9,9 @@ import type {
   QueueCounts,
   QueueName,
   WorkerOptions,
-} from '@aura/application';
-import { isPermanentJobError } from '@aura/application';
-import { resolveJobOptions } from './job-options.js';
+} from '@aura/application/platform';
+import { isPermanentJobError } from '@aura/application/platform';
+import { exhausted, ignoreErrors, resolveJobOptions, toError } from './queue-support.js';
 
 export interface InMemoryJobQueueOptions {
   /** Total attempts of a job that does not say otherwise (including the first). */
@@ -254,11 +254,7 @@ export class InMemoryJobQueue implements JobQueue {
       this.schedule(state, job, backoffDelay(job.backoff, context.attempt));
       return;
     }
-    try {
-      await consumer.options.onExhausted?.(context, error);
-    } catch {
-      // The hook's own failure must not take the worker down.
-    }
+    await exhausted(consumer.options, context, error);
     state.live.delete(job.id);
     retain(state.failed, job.id, Date.now() + this.failedRetentionMs);
   }
@@ -274,20 +270,6 @@ function concurrencyOf(options: WorkerOptions): number {
 /** Delay before the retry that follows failed attempt `attempt` (1-based), as BullMQ computes it. */
 function backoffDelay(backoff: BackoffPolicy, attempt: number): number {
   return backoff.type === 'exponential' ? Math.round(backoff.delayMs * 2 ** (attempt - 1)) : backoff.delayMs;
-}
-
-function toError(thrown: unknown): Error {
-  return thrown instanceof Error ? thrown : new Error(String(thrown));
-}
-
-/** Hooks are observers: their failures (thrown, or a rejected promise) must not change the job's outcome. */
-function ignoreErrors(hook: () => unknown): void {
-  try {
-    const result = hook();
-    if (result instanceof Promise) result.catch(() => undefined);
-  } catch {
-    // ignored, see above
-  }
 }
 
 function retain(map: Map<string, number>, id: string, expiresAt: number): void {

@@ -27,7 +27,7 @@ describe('InMemoryJobQueue', () => {
   }
 
   it('forgets a finished job id after the retention window', async () => {
-    const queue = make({ completedRetentionMs: 50, failedRetentionMs: 50 });
+    const queue = make({ completedRetentionMs: 400, failedRetentionMs: 400 });
     const ran: string[] = [];
     await queue.process('test.retention', async (job) => {
       ran.push(job.name);
@@ -38,7 +38,7 @@ describe('InMemoryJobQueue', () => {
     await waitFor(() => ran.length === 2, 'both jobs');
     expect((await queue.counts('test.retention')).failed).toBe(1);
 
-    await sleep(80);
+    await sleep(500);
     expect((await queue.counts('test.retention')).failed).toBe(0);
     await queue.enqueue({ queue: 'test.retention', name: 'ok', data: null, options: { jobId: 'ok' } });
     await queue.enqueue({ queue: 'test.retention', name: 'fails', data: null, options: { jobId: 'fails' } });
@@ -171,9 +171,8 @@ describe.runIf(hasRedis)('BullmqJobQueue', () => {
   it('ping() rejects quickly when Redis is unreachable, and reports connection errors', async () => {
     const errors: Error[] = [];
     const queue = make({ url: 'redis://127.0.0.1:1', onError: (error) => errors.push(error) });
-    const startedAt = Date.now();
+    // The test's own timeout bounds how long this may take; no wall-clock assertion here.
     await expect(queue.ping()).rejects.toThrow();
-    expect(Date.now() - startedAt).toBeLessThan(5_000);
     expect(errors.length).toBeGreaterThan(0);
     await queue.close();
   });

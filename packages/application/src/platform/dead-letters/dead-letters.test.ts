@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FixedClock, InMemoryDeadLetterStore, InMemoryRecordingJobQueue } from '../../../test/platform/in-memory-fakes.js';
 import type { Actor } from '../actor.js';
+import { MAX_PAGE_SIZE } from '../pagination.js';
 import type { DeadLetter } from './dead-letter.js';
 import { ListDeadLetters } from './list-dead-letters.query.js';
 import { ReplayDeadLetter } from './replay-dead-letter.command.js';
@@ -55,6 +56,19 @@ describe('ListDeadLetters', () => {
       await list.execute({ actor: admin, status: 'parked', queue: 'audit.events', limit: 1, cursor: first.nextCursor ?? '' })
     )._unsafeUnwrap();
     expect(second).toEqual({ items: [{ ...letter(1), replayCount: 0, replayedAt: null }], nextCursor: null });
+  });
+
+  it('bounds the page size whatever the caller asks for', async () => {
+    const seen: number[] = [];
+    const list = store.list.bind(store);
+    store.list = async (query) => {
+      seen.push(query.limit);
+      return list(query);
+    };
+    for (const limit of [0, -5, 1_000_000, Number.NaN, 2.5, 7]) {
+      await new ListDeadLetters(store).execute({ actor: admin, status: 'all', limit });
+    }
+    expect(seen).toEqual([1, 1, MAX_PAGE_SIZE, MAX_PAGE_SIZE, MAX_PAGE_SIZE, 7]);
   });
 
   it('lets a store failure reject instead of turning it into an outcome', async () => {

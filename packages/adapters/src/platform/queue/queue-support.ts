@@ -1,4 +1,4 @@
-import type { BackoffPolicy, JobToEnqueue } from '@aura/application/platform';
+import type { BackoffPolicy, JobContext, JobToEnqueue, WorkerOptions } from '@aura/application/platform';
 
 export interface ResolvedJobOptions {
   readonly jobId: string | undefined;
@@ -23,4 +23,27 @@ export function resolveJobOptions(
   }
   if (options.jobId !== undefined && options.jobId.length === 0) throw new RangeError('jobId must not be empty');
   return { jobId: options.jobId, attempts, backoff, delayMs };
+}
+
+export function toError(thrown: unknown): Error {
+  return thrown instanceof Error ? thrown : new Error(String(thrown));
+}
+
+/** Hooks are observers: their failures (thrown, or a rejected promise) must not change the job's outcome. */
+export function ignoreErrors(hook: () => unknown): void {
+  try {
+    const result = hook();
+    if (result instanceof Promise) result.catch(() => undefined);
+  } catch {
+    // ignored, see above
+  }
+}
+
+/** Runs the onExhausted hook (which records the dead letter and logs its own failure) and waits for it. */
+export async function exhausted(options: WorkerOptions, context: JobContext, error: Error): Promise<void> {
+  try {
+    await options.onExhausted?.(context, error);
+  } catch {
+    // The hook's own failure must not change the job's outcome or take the worker down.
+  }
 }
