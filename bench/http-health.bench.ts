@@ -23,11 +23,10 @@ import {
   envInt,
   envUrl,
   fmt,
-  isMain,
-  machineInfo,
   redactUrl,
   repoRoot,
   round,
+  runStandalone,
   uniqueName,
   withTimeout,
 } from './support.js';
@@ -255,16 +254,4 @@ export function httpMarkdown(result: HttpBenchResult): string {
   return lines.join('\n');
 }
 
-if (isMain(import.meta.url)) {
-  runHttpBench().then(
-    (result) => {
-      const machine = machineInfo();
-      console.log(`${machine.cpu} ×${machine.cores}, Node ${machine.node}\n`);
-      console.log(httpMarkdown(result));
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runStandalone(import.meta.url, runHttpBench, httpMarkdown);

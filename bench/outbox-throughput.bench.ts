@@ -27,11 +27,10 @@ import {
   envInt,
   envUrl,
   fmt,
-  isMain,
-  machineInfo,
   percentile,
   redactUrl,
   round,
+  runStandalone,
   sleep,
   uniqueName,
   withTimeout,
@@ -423,16 +422,4 @@ export function outboxMarkdown(result: OutboxBenchResult): string {
   return lines.join('\n');
 }
 
-if (isMain(import.meta.url)) {
-  runOutboxBench().then(
-    (result) => {
-      const machine = machineInfo();
-      console.log(`${machine.cpu} ×${machine.cores}, Node ${machine.node}\n`);
-      console.log(outboxMarkdown(result));
-    },
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+runStandalone(import.meta.url, runOutboxBench, outboxMarkdown);

@@ -155,3 +155,19 @@ export function fmt(value: number | undefined, digits = 1): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
   return value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
+
+/** Runs one suite as a script (when the file is executed directly): prints its table, or the error. */
+export function runStandalone<T>(moduleUrl: string, run: () => Promise<T>, markdown: (result: T) => string): void {
+  if (!isMain(moduleUrl)) return;
+  run().then(
+    (result) => {
+      const machine = machineInfo();
+      console.log(`${machine.cpu} ×${machine.cores}, Node ${machine.node}\n`);
+      console.log(markdown(result));
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -3,15 +3,16 @@
  * PGlite and the in-memory queue unless DATABASE_URL / REDIS_URL are set.
  * `npm run start:http` (AURA_ROLE=http): the HTTP server only; scale it out behind a proxy.
  */
-import { auraModules, ConfigError, createAura, describeStartupError, loadConfig } from '@aura/adapters';
+import { auraModules, ConfigError, createAura, loadConfig, runProcess } from '@aura/adapters';
 import { createHttpApp } from './app.js';
 import { httpModules } from './http-modules.js';
 import { startHttpServer } from './server.js';
 
-async function main() {
+runProcess(async () => {
   const config = loadConfig();
-  if (config.AURA_ROLE === 'worker')
+  if (config.AURA_ROLE === 'worker') {
     throw new ConfigError([{ variable: 'AURA_ROLE', message: 'is "worker": run `npm run start:worker` instead' }]);
+  }
   const aura = await createAura({ config, modules: auraModules });
   let running: Awaited<ReturnType<typeof startHttpServer>>;
   try {
@@ -29,30 +30,13 @@ async function main() {
     queue: config.REDIS_URL === undefined ? 'memory' : 'redis',
     docs: config.API_DOCS_ENABLED ? `${running.url}/docs` : undefined,
   });
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    aura.logger.info('shutting down', { signal });
-    await running.close();
-    await aura.close();
-    aura.logger.info('stopped');
+  return {
+    // HTTP first (finish requests in flight), then the worker, queues and database.
+    stop: async (signal) => {
+      aura.logger.info('shutting down', { signal });
+      await running.close();
+      await aura.close();
+      aura.logger.info('stopped');
+    },
   };
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      shutdown(signal).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-    });
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(describeStartupError(error));
-  process.exit(1);
 });

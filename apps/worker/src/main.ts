@@ -2,10 +2,10 @@
  * `npm run start:worker` (AURA_ROLE=worker): the outbox relay and every registered job and
  * event handler, without HTTP. Run any number of these against one PostgreSQL and Redis.
  */
-import { auraModules, ConfigError, describeStartupError, loadConfig } from '@aura/adapters';
+import { auraModules, ConfigError, loadConfig, runProcess } from '@aura/adapters';
 import { startWorkerProcess } from './worker.js';
 
-async function main() {
+runProcess(async () => {
   const config = loadConfig({ AURA_ROLE: 'worker', ...process.env });
   if (config.AURA_ROLE !== 'worker') {
     throw new ConfigError([
@@ -13,20 +13,5 @@ async function main() {
     ]);
   }
   const worker = await startWorkerProcess({ config, modules: auraModules });
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      worker.stop(signal).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          console.error(error);
-          process.exit(1);
-        },
-      );
-    });
-  }
-}
-
-main().catch((error: unknown) => {
-  console.error(describeStartupError(error));
-  process.exit(1);
+  return { stop: (signal) => worker.stop(signal) };
 });

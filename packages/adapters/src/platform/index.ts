@@ -28,5 +28,6 @@ export { InMemoryJobQueue } from './queue/in-memory-job-queue.js';
 export { AsyncLocalExecutionContext } from './runtime/async-local-execution-context.js';
 export type { ReadinessReport } from './runtime/health.js';
 export { checkReadiness, DatabaseHealth, ModuleHealth, QueueHealth } from './runtime/health.js';
+export { runProcess } from './runtime/process-lifecycle.js';
 export { SystemClock } from './runtime/system-clock.js';
 export { UuidV7Generator } from './runtime/uuid-v7.generator.js';
