@@ -47,6 +47,9 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
   app.set('trust proxy', trustProxySetting(aura.config.HTTP_TRUST_PROXY));
   app.set('query parser', 'simple');
   app.use(requestContext(context));
+  app.use(httpMetrics(aura.metrics));
+  // Probes and scrapes come every few seconds: they skip the access log, helmet and the body parser.
+  app.use(operationsRouter(aura));
   app.use(
     pinoHttp({
       logger: aura.logger.pino,
@@ -61,17 +64,14 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/health/live' || req.url === '/health/ready' || req.url === '/metrics' },
     }),
   );
-  app.use(httpMetrics(aura.metrics));
   app.use(helmet());
   app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: true }));
 
   const api = new HttpApi(verifier, context);
   for (const module of modules) module.register(api, aura);
 
-  app.use(operationsRouter(aura));
   if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));
   app.use(api.router);
   app.use(notFound);

@@ -203,7 +203,7 @@ describe('request ids and correlation', () => {
     }
   });
 
-  it('sends security headers on every response', async () => {
+  it('sends security headers on API responses', async () => {
     const res = await request(app).get('/api/nowhere');
     expect(res.headers).toMatchObject({
       'x-content-type-options': 'nosniff',
