@@ -108,6 +108,18 @@ describe.each(handleTargets)('TransactionManager on $name', (target) => {
     expect(seen).toEqual(['second inner']);
   });
 
+  it('join(): takes part in the current transaction without a savepoint, or opens one', async () => {
+    await expect(
+      transactions.transaction(async () => {
+        await transactions.join(() => insert('joined'));
+        throw new Error('the caller fails');
+      }),
+    ).rejects.toThrow('the caller fails');
+    expect(await names()).toEqual([]);
+    await transactions.join(() => insert('alone'));
+    expect(await names()).toEqual(['alone']);
+  });
+
   it('does not hand out a transaction that has ended to work that escaped it', async () => {
     let escaped: Promise<string> | undefined;
     await transactions.transaction(async () => {

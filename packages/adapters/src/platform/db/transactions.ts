@@ -55,6 +55,14 @@ export class TransactionManager implements UnitOfWork {
     else scope.afterCommit.push(callback);
   }
 
+  /**
+   * Joins the current transaction, or opens one: for writes that must commit with the
+   * caller's change but have no failure of their own to isolate (the outbox). No savepoint.
+   */
+  async join<T>(work: () => Promise<T>): Promise<T> {
+    return this.#scope() === undefined ? this.transaction(work) : work();
+  }
+
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     const outer = this.#scope();
     if (outer !== undefined) return this.#savepoint(outer, work);

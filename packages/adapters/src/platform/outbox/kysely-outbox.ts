@@ -54,7 +54,7 @@ export class KyselyOutbox implements Outbox {
         recorded_at: this.clock.now(),
       };
     });
-    await this.transactions.transaction(async () => {
+    await this.transactions.join(async () => {
       await this.transactions.executor<PlatformDatabase>().insertInto('platform.outbox').values(rows).execute();
       this.transactions.afterCommit(() => this.signal.notify());
     });
