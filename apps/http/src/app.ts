@@ -1,5 +1,5 @@
 import { type Aura, trustProxySetting } from '@aura/adapters/platform';
-import { AccessTokenVerifier, ExecutionContext, Logger } from '@aura/application/platform';
+import { AccessTokenVerifier, Clock, ExecutionContext, IdempotencyStore, Logger, UnitOfWork } from '@aura/application/platform';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -36,10 +36,13 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
       );
     }
   }
-  const [context, logger, verifier] = await Promise.all([
+  const [context, logger, verifier, idempotencyStore, clock, unitOfWork] = await Promise.all([
     aura.get<ExecutionContext>(ExecutionContext),
     aura.get<Logger>(Logger),
     aura.get<AccessTokenVerifier>(AccessTokenVerifier),
+    aura.get<IdempotencyStore>(IdempotencyStore),
+    aura.get<Clock>(Clock),
+    aura.get<UnitOfWork>(UnitOfWork),
   ]);
 
   const app = express();
@@ -69,7 +72,7 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
   app.use(helmet());
   app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: true }));
 
-  const api = new HttpApi(verifier, context);
+  const api = new HttpApi({ verifier, context, idempotency: idempotencyStore, unitOfWork, clock });
   for (const module of modules) module.register(api, aura);
 
   if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));

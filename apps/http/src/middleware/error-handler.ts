@@ -55,8 +55,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     if (res.headersSent) return next(error);
     const base = { instance: req.originalUrl, requestId: req.requestId };
     if (error instanceof HttpProblem) {
-      const { wwwAuthenticate, ...extra } = error.extra as { wwwAuthenticate?: string };
+      const { wwwAuthenticate, retryAfter, ...extra } = error.extra as { wwwAuthenticate?: string; retryAfter?: string };
       if (wwwAuthenticate !== undefined) res.setHeader('WWW-Authenticate', wwwAuthenticate);
+      if (retryAfter !== undefined) res.setHeader('Retry-After', retryAfter);
       const problem: ProblemDetails = {
         type: problemType(error.code),
         title: error.title,

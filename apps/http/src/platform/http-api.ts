@@ -1,12 +1,21 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
-import type { AccessTokenVerifier, Actor, ExecutionContext, Role } from '@aura/application/platform';
+import type {
+  AccessTokenVerifier,
+  Actor,
+  Clock,
+  ExecutionContext,
+  IdempotencyStore,
+  Role,
+  UnitOfWork,
+} from '@aura/application/platform';
 import type { DomainError } from '@aura/domain/platform';
 import { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Result } from 'neverthrow';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { authenticate, requireRole } from '../middleware/authenticate.js';
+import { idempotency } from '../middleware/idempotency.js';
 import { validate } from '../middleware/validate.js';
-import { defaultStatusFor, problemFromDomainError, problemSchema, sendProblem } from './problem.js';
+import { defaultStatusFor, type ProblemDetails, problemFromDomainError, problemSchema, sendProblem } from './problem.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 // biome-ignore lint/suspicious/noExplicitAny: any zod object shape
@@ -32,6 +41,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   readonly tags: readonly string[];
   /** `true`: any authenticated user; roles: one of these roles; absent: public. */
   readonly auth?: true | readonly Role[];
+  /** Accept an `Idempotency-Key` header (writes that create bookings, payments, sends). */
+  readonly idempotent?: boolean;
   readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
@@ -39,6 +50,13 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   /** Calls one use case; an `err` becomes a problem response with the mapped status. */
   readonly handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => PromiseLike<Result<z.input<R>, DomainError>>;
 }
+
+const idempotencyHeader = z.object({
+  'Idempotency-Key': z.string().min(1).max(255).optional().meta({
+    description:
+      'Makes a retry safe: the same key with the same body returns the first response (`Idempotent-Replayed: true`) instead of running again. Keys belong to the caller and live 24 hours.',
+  }),
+});
 
 const problemResponse = (description: string) => ({
   description,
@@ -54,8 +72,13 @@ export class HttpApi {
   readonly router = Router();
 
   constructor(
-    private readonly verifier: AccessTokenVerifier,
-    private readonly context: ExecutionContext,
+    private readonly deps: {
+      readonly verifier: AccessTokenVerifier;
+      readonly context: ExecutionContext;
+      readonly idempotency: IdempotencyStore;
+      readonly unitOfWork: UnitOfWork;
+      readonly clock: Clock;
+    },
   ) {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   }
@@ -63,10 +86,11 @@ export class HttpApi {
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
     const handlers: RequestHandler[] = [];
     if (spec.auth !== undefined) {
-      handlers.push(authenticate(this.verifier, this.context));
+      handlers.push(authenticate(this.deps.verifier, this.deps.context));
       if (spec.auth !== true) handlers.push(requireRole(...spec.auth));
     }
     handlers.push(validate(spec.request ?? {}));
+    if (spec.idempotent === true) handlers.push(idempotency(this.deps.idempotency, this.deps.clock));
     handlers.push(async (req, res) => {
       const input = {
         params: req.validated.params,
@@ -76,17 +100,36 @@ export class HttpApi {
         req,
         res,
       } as RouteInput<z.output<P>, z.output<Q>, z.output<B>>;
-      const result = await spec.handler(input);
-      if (result.isErr()) {
+      const outcome = async (): Promise<{ status: number; body: unknown }> => {
+        const result = await spec.handler(input);
+        if (result.isOk()) return { status: spec.success.status, body: result.value };
         const status = spec.errors?.[result.error.type]?.status ?? defaultStatusFor(result.error.type);
-        sendProblem(res, {
-          ...problemFromDomainError(result.error, status),
-          instance: req.originalUrl,
-          requestId: req.requestId,
-        });
-        return;
+        return {
+          status,
+          body: { ...problemFromDomainError(result.error, status), instance: req.originalUrl, requestId: req.requestId },
+        };
+      };
+      const claim = req.idempotency;
+      let response: { status: number; body: unknown };
+      if (claim === undefined) {
+        response = await outcome();
+      } else {
+        try {
+          // The change and its stored response commit together (the use case's own unit of
+          // work runs as a savepoint inside): a retry either replays it or runs it afresh.
+          response = await this.deps.unitOfWork.transaction(async () => {
+            const computed = await outcome();
+            await this.deps.idempotency.complete(claim.scope, claim.key, computed, this.deps.clock.now());
+            return computed;
+          });
+        } catch (fault) {
+          // A fault is not an outcome to replay: free the key so a retry runs the request again.
+          await this.deps.idempotency.release(claim.scope, claim.key);
+          throw fault;
+        }
       }
-      send(res, spec.success.status, result.value);
+      if (response.status >= 400) sendProblem(res, response.body as ProblemDetails);
+      else send(res, response.status, response.body);
     });
     this.router[spec.method](spec.path, ...handlers);
     this.document(spec);
@@ -105,6 +148,10 @@ export class HttpApi {
       responses[400] = problemResponse('The request is malformed or fails validation; `errors` lists each failing field.');
     }
     if (spec.auth !== undefined) responses[401] = problemResponse('No valid access token.');
+    if (spec.idempotent === true) {
+      responses[409] = problemResponse('A request with this Idempotency-Key is still in progress (`Retry-After`).');
+      responses[422] = problemResponse('This Idempotency-Key was used for a different request.');
+    }
     if (spec.auth !== undefined && spec.auth !== true)
       responses[403] = problemResponse(`Requires the role ${spec.auth.join(' or ')}.`);
     for (const [type, { status, description }] of Object.entries(spec.errors ?? {})) {
@@ -123,6 +170,7 @@ export class HttpApi {
       tags: [...spec.tags],
       ...(spec.auth === undefined ? {} : { security: [{ bearerAuth: [] }] }),
       request: {
+        ...(spec.idempotent === true ? { headers: idempotencyHeader } : {}),
         ...(spec.request?.params ? { params: spec.request.params } : {}),
         ...(spec.request?.query ? { query: spec.request.query } : {}),
         ...(spec.request?.body

@@ -1,6 +1,7 @@
 import type { ModuleDefinition } from '@aura/application/platform';
 import type { Migration } from 'kysely';
 import * as platformInit from './db/migrations/2026_11_21_000000_platform_outbox_inbox_dead_letters.js';
+import * as idempotencyKeys from './db/migrations/2026_11_21_000100_platform_idempotency_keys.js';
 
 /**
  * A module as the adapters layer installs it: its definition plus its migrations (named
@@ -11,11 +12,12 @@ export interface AuraModule extends ModuleDefinition {
   readonly migrations?: Readonly<Record<string, Migration>>;
 }
 
-/** The shared kernel: outbox (event store), inbox, dead letters. Always installed first. */
+/** The shared kernel: outbox (event store), inbox, dead letters, idempotency keys. Always installed first. */
 export const platformModule: AuraModule = {
   name: 'platform',
   apiPrefix: 'admin',
   migrations: {
     '2026_11_21_000000_platform_outbox_inbox_dead_letters': platformInit,
+    '2026_11_21_000100_platform_idempotency_keys': idempotencyKeys,
   },
 };

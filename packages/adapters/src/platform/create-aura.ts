@@ -4,6 +4,7 @@ import {
   DeadLetterStore,
   ExecutionContext,
   HealthIndicator,
+  IdempotencyStore,
   IdGenerator,
   IntegrationEventRegistry,
   JobQueue,
@@ -27,6 +28,7 @@ import { migrateToLatest } from './db/migrate.js';
 import type { PlatformDatabase } from './db/platform.tables.js';
 import { TransactionManager } from './db/transactions.js';
 import { KyselyDeadLetterStore } from './dead-letters/kysely-dead-letter.store.js';
+import { KyselyIdempotencyStore } from './idempotency/kysely-idempotency.store.js';
 import { createPinoLogger, PinoLogger } from './observability/logger.js';
 import { AuraMetrics } from './observability/metrics.js';
 import { EventDispatcher } from './outbox/event-dispatcher.js';
@@ -183,6 +185,8 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   container.bind(Outbox).toService(KyselyOutbox);
   container.bind(KyselyDeadLetterStore).toSelf();
   container.bind(DeadLetterStore).toService(KyselyDeadLetterStore);
+  container.bind(KyselyIdempotencyStore).toSelf();
+  container.bind(IdempotencyStore).toService(KyselyIdempotencyStore);
   container.bind(OutboxRelay).toSelf();
   container.bind(EventDispatcher).toSelf();
   container.bind(ListDeadLetters).toSelf();

@@ -12,6 +12,7 @@ export type { ModuleMigrations } from './db/migrate.js';
 export { MigrationError, migrateToLatest, pendingMigrations } from './db/migrate.js';
 export { TransactionManager } from './db/transactions.js';
 export { KyselyDeadLetterStore } from './dead-letters/kysely-dead-letter.store.js';
+export { KyselyIdempotencyStore } from './idempotency/kysely-idempotency.store.js';
 export { createPinoLogger, PinoLogger, REDACTED_PATHS } from './observability/logger.js';
 export { AuraMetrics } from './observability/metrics.js';
 export { EventDispatcher } from './outbox/event-dispatcher.js';

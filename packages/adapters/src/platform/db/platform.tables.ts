@@ -37,10 +37,23 @@ export interface DeadLettersTable {
   replayed_at: Timestamp | null;
 }
 
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  method: string;
+  path: string;
+  fingerprint: string;
+  status: number | null;
+  response_body: Json | null;
+  created_at: Timestamp;
+  completed_at: Timestamp | null;
+}
+
 export interface PlatformDatabase {
   'platform.outbox': OutboxTable;
   'platform.inbox': InboxTable;
   'platform.dead_letters': DeadLettersTable;
+  'platform.idempotency_keys': IdempotencyKeysTable;
 }
 
 export type OutboxRow = Selectable<OutboxTable>;
