@@ -180,6 +180,7 @@ describe('createAura', () => {
     const logged = lines.map((line) => JSON.parse(line) as { msg: string; migrations?: string[] });
     expect(logged.find((l) => l.msg === 'migrations applied')?.migrations).toEqual([
       '2026_11_21_000000_platform_outbox_inbox_dead_letters',
+      '2026_11_21_000100_platform_idempotency_keys',
       '2026_11_21_000000_scoped_things',
     ]);
   });

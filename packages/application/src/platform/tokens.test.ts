@@ -15,16 +15,12 @@ describe('platform entry point', () => {
       'ExecutionContext',
       'HealthIndicator',
       'IdGenerator',
+      'IdempotencyStore',
       'JobQueue',
       'Logger',
       'Outbox',
       'UnitOfWork',
     ]);
     for (const [name, token] of tokens) expect(token).toBe(Symbol.for(`aura.platform.${name}`));
-  });
-
-  it('caps page sizes', () => {
-    expect(Number.isInteger(platform.MAX_PAGE_SIZE)).toBe(true);
-    expect(platform.MAX_PAGE_SIZE).toBe(100);
   });
 });
