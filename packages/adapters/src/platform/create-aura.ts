@@ -17,7 +17,6 @@ import {
   validateModuleGraph,
 } from '@aura/application/platform';
 import { Container, type ServiceIdentifier } from 'inversify';
-import { sql } from 'kysely';
 import type { DestinationStream } from 'pino';
 import type { AuraModule } from './aura-module.js';
 import { platformModule } from './aura-module.js';
@@ -25,7 +24,6 @@ import { JoseAccessTokenVerifier } from './auth/jose-access-token-verifier.js';
 import { type AuraConfig, loadConfig } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
-import type { PlatformDatabase } from './db/platform.tables.js';
 import { TransactionManager } from './db/transactions.js';
 import { KyselyDeadLetterStore } from './dead-letters/kysely-dead-letter.store.js';
 import { KyselyIdempotencyStore } from './idempotency/kysely-idempotency.store.js';
@@ -33,9 +31,10 @@ import { createPinoLogger, PinoLogger } from './observability/logger.js';
 import { AuraMetrics } from './observability/metrics.js';
 import { EventDispatcher } from './outbox/event-dispatcher.js';
 import { KyselyOutbox } from './outbox/kysely-outbox.js';
+import { outboxBacklog } from './outbox/outbox-backlog.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
-import { SubscriptionIndex } from './outbox/subscriptions.js';
+import { type EventDeliveryJob, SubscriptionIndex } from './outbox/subscriptions.js';
 import { AuraConfigToken, DatabaseHandleToken, ModulesToken } from './platform.tokens.js';
 import { BullmqJobQueue } from './queue/bullmq-job-queue.js';
 import { InMemoryJobQueue } from './queue/in-memory-job-queue.js';
@@ -144,19 +143,8 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   const transactions = new TransactionManager(database.db);
   const registry = new IntegrationEventRegistry(modules.flatMap((m) => m.events ?? []));
   const subscriptions = new SubscriptionIndex(modules);
-  const platformDb = () => transactions.executor<PlatformDatabase>();
   const metrics = new AuraMetrics({
-    outbox: async () => {
-      const row = await platformDb()
-        .selectFrom('platform.outbox')
-        .select((eb) => [
-          eb.fn.countAll<number>().as('backlog'),
-          sql<number>`coalesce(extract(epoch from now() - min(recorded_at)), 0)`.as('age'),
-        ])
-        .where('published_at', 'is', null)
-        .executeTakeFirstOrThrow();
-      return { backlog: Number(row.backlog), oldestAgeSeconds: Number(row.age) };
-    },
+    outbox: () => outboxBacklog(transactions),
     parkedDeadLetters: () => container.get<DeadLetterStore>(DeadLetterStore).countParked(),
   });
 
@@ -217,7 +205,7 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
     });
     const dispatcher = container.get(EventDispatcher);
     for (const eventQueue of subscriptions.queues()) {
-      await queue.process(eventQueue, (job) => dispatcher.dispatch(job as never), {
+      await queue.process<EventDeliveryJob>(eventQueue, (job) => dispatcher.dispatch(job), {
         ...hooks,
         concurrency: config.WORKER_CONCURRENCY,
       });
