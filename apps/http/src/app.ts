@@ -1,5 +1,14 @@
 import { type Aura, trustProxySetting } from '@aura/adapters/platform';
-import { AccessTokenVerifier, Clock, ExecutionContext, IdempotencyStore, Logger, UnitOfWork } from '@aura/application/platform';
+import {
+  AccessGuard,
+  AccessTokenVerifier,
+  Clock,
+  ExecutionContext,
+  IdempotencyStore,
+  Logger,
+  RateLimiter,
+  UnitOfWork,
+} from '@aura/application/platform';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -7,8 +16,10 @@ import { errorHandler, notFound } from './middleware/error-handler.js';
 import { httpMetrics } from './middleware/http-metrics.js';
 import { requestContext } from './middleware/request-context.js';
 import { deadLettersHttpModule } from './platform/dead-letters.routes.js';
+import { devMailboxHttpModule } from './platform/dev-mailbox.routes.js';
 import { HttpApi } from './platform/http-api.js';
 import type { HttpModule } from './platform/http-module.js';
+import { jwksHttpModule } from './platform/jwks.routes.js';
 import { docsRouter } from './platform/openapi.js';
 import { operationsRouter } from './platform/operations.router.js';
 
@@ -28,7 +39,12 @@ export class HttpModuleNotInstalledError extends Error {
  */
 export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): Promise<{ app: Express; api: HttpApi }> {
   const installed = new Set(aura.modules.map((m) => m.name));
-  const modules = [deadLettersHttpModule, ...(options.modules ?? [])];
+  // The development mailbox shows account emails to whoever asks: never in production.
+  const platformModules =
+    aura.config.NODE_ENV === 'production'
+      ? [jwksHttpModule, deadLettersHttpModule]
+      : [jwksHttpModule, deadLettersHttpModule, devMailboxHttpModule];
+  const modules = [...platformModules, ...(options.modules ?? [])];
   for (const module of modules) {
     if (!installed.has(module.module)) {
       throw new HttpModuleNotInstalledError(
@@ -36,14 +52,16 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
       );
     }
   }
-  const [context, logger, verifier, idempotencyStore, clock, unitOfWork] = await Promise.all([
+  const [context, logger, verifier, idempotencyStore, clock, unitOfWork, rateLimiter] = await Promise.all([
     aura.get<ExecutionContext>(ExecutionContext),
     aura.get<Logger>(Logger),
     aura.get<AccessTokenVerifier>(AccessTokenVerifier),
     aura.get<IdempotencyStore>(IdempotencyStore),
     aura.get<Clock>(Clock),
     aura.get<UnitOfWork>(UnitOfWork),
+    aura.get<RateLimiter>(RateLimiter),
   ]);
+  const guards = aura.container.isBound(AccessGuard) ? await aura.container.getAllAsync<AccessGuard>(AccessGuard) : [];
 
   const app = express();
   app.disable('x-powered-by');
@@ -72,7 +90,15 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
   app.use(helmet());
   app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: true }));
 
-  const api = new HttpApi({ verifier, context, idempotency: idempotencyStore, unitOfWork, clock });
+  const api = new HttpApi({
+    verifier,
+    guards: () => guards,
+    rateLimiter,
+    context,
+    idempotency: idempotencyStore,
+    unitOfWork,
+    clock,
+  });
   for (const module of modules) module.register(api, aura);
 
   if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));

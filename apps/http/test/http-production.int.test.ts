@@ -9,6 +9,7 @@ import { type Aura, createAura } from '../../../packages/adapters/src/platform/c
 import { auditEntries, auditModule, ledgerModule } from '../../../packages/adapters/test/fixtures/fixture-modules.js';
 import { waitUntil } from '../../../packages/adapters/test/support/wait.js';
 import { createPostgresDatabase, hasPostgres, hasRedis, redisUrl, uniqueName } from '../../../test/support/services.js';
+import { testSigningKey } from '../../../test/support/signing-key.js';
 import { createHttpApp } from '../src/app.js';
 import { ledgerHttpModule } from './fixtures/ledger.http.js';
 import { testKeys } from './support/tokens.js';
@@ -31,6 +32,7 @@ describe.runIf(hasPostgres && hasRedis)('HTTP in production mode (PostgreSQL + B
         REDIS_URL: redisUrl ?? '',
         QUEUE_PREFIX: uniqueName('http'),
         AUTH_JWKS: keys.jwks,
+        AUTH_SIGNING_KEY: await testSigningKey(),
         OUTBOX_POLL_INTERVAL_MS: '20',
       }),
       modules: [ledgerModule, auditModule()],

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createPostgresDatabase, hasPostgres, hasRedis, redisUrl, uniqueName } from '../../../test/support/services.js';
+import { testSigningKey } from '../../../test/support/signing-key.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const children: ChildProcess[] = [];
@@ -87,6 +88,7 @@ describe.runIf(hasPostgres && hasRedis)('npm run start:http (production role on 
       DATABASE_MIGRATE_ON_START: 'true',
       REDIS_URL: redisUrl ?? '',
       QUEUE_PREFIX: uniqueName('main'),
+      AUTH_SIGNING_KEY: await testSigningKey(),
     });
     const url = await app.listening();
     const ready = await (await fetch(`${url}/health/ready`)).json();

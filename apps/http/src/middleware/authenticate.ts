@@ -1,4 +1,4 @@
-import type { AccessTokenVerifier, Actor, ExecutionContext, Role } from '@aura/application/platform';
+import type { AccessGuard, AccessTokenVerifier, Actor, ExecutionContext, Role } from '@aura/application/platform';
 import type { RequestHandler } from 'express';
 import { HttpProblem } from '../platform/problem.js';
 
@@ -14,19 +14,32 @@ const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*)$/i;
 const unauthorized = (detail: string) =>
   new HttpProblem(401, 'unauthorized', 'Authentication required', detail, { wwwAuthenticate: 'Bearer' });
 
-/** Requires `Authorization: Bearer <access token>`; sets `req.actor` and the scope's user id. */
-export function authenticate(verifier: AccessTokenVerifier, context: ExecutionContext): RequestHandler {
+/**
+ * Requires `Authorization: Bearer <access token>`: a good signature and claims, then every
+ * access guard's consent (the users module refuses tokens of deactivated or logged-out
+ * users). Sets `req.actor` and the scope's user id.
+ */
+export function authenticate(
+  verifier: AccessTokenVerifier,
+  context: ExecutionContext,
+  guards: () => readonly AccessGuard[] = () => [],
+): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
     if (header === undefined) throw unauthorized('send an access token as "Authorization: Bearer <token>"');
     const token = BEARER.exec(header)?.[1];
     if (token === undefined) throw unauthorized('the Authorization header must be "Bearer <token>"');
-    const actor = await verifier.verify(token);
-    if (actor.isErr()) throw unauthorized(actor.error.message);
-    req.actor = actor.value;
+    const verified = await verifier.verify(token);
+    if (verified.isErr()) throw unauthorized(verified.error.message);
+    for (const guard of guards()) {
+      const admitted = await guard.admit(verified.value);
+      if (admitted.isErr()) throw unauthorized(admitted.error.message);
+    }
+    const actor = verified.value.actor;
+    req.actor = actor;
     const scope = context.current();
     if (scope === undefined) return next();
-    context.run({ ...scope, userId: actor.value.userId }, () => next());
+    context.run({ ...scope, userId: actor.userId }, () => next());
   };
 }
 

@@ -1,10 +1,13 @@
 import { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type {
+  AccessGuard,
   AccessTokenVerifier,
   Actor,
   Clock,
   ExecutionContext,
   IdempotencyStore,
+  RateLimiter,
+  RateLimitPolicy,
   Role,
   UnitOfWork,
 } from '@aura/application/platform';
@@ -14,8 +17,16 @@ import type { Result } from 'neverthrow';
 import { z } from 'zod';
 import { authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
+import { rateLimit } from '../middleware/rate-limit.js';
 import { validate } from '../middleware/validate.js';
-import { defaultStatusFor, type ProblemDetails, problemFromDomainError, problemSchema, sendProblem } from './problem.js';
+import {
+  defaultStatusFor,
+  type ProblemDetails,
+  problemFromDomainError,
+  problemSchema,
+  sendProblem,
+  toPointer,
+} from './problem.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 // biome-ignore lint/suspicious/noExplicitAny: any zod object shape
@@ -43,6 +54,8 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   readonly auth?: true | readonly Role[];
   /** Accept an `Idempotency-Key` header (writes that create bookings, payments, sends). */
   readonly idempotent?: boolean;
+  /** Requests per client address (counted before anything else, malformed requests included). */
+  readonly rateLimit?: RateLimitPolicy;
   readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
@@ -74,6 +87,9 @@ export class HttpApi {
   constructor(
     private readonly deps: {
       readonly verifier: AccessTokenVerifier;
+      /** Consulted after the signature checks out (e.g. the users module refuses deactivated users' tokens). */
+      readonly guards?: () => readonly AccessGuard[];
+      readonly rateLimiter?: RateLimiter;
       readonly context: ExecutionContext;
       readonly idempotency: IdempotencyStore;
       readonly unitOfWork: UnitOfWork;
@@ -85,8 +101,13 @@ export class HttpApi {
 
   route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
     const handlers: RequestHandler[] = [];
+    if (spec.rateLimit !== undefined) {
+      if (this.deps.rateLimiter === undefined)
+        throw new Error(`route ${spec.operationId} is rate-limited, but no rate limiter is set`);
+      handlers.push(rateLimit(this.deps.rateLimiter, spec.rateLimit));
+    }
     if (spec.auth !== undefined) {
-      handlers.push(authenticate(this.deps.verifier, this.deps.context));
+      handlers.push(authenticate(this.deps.verifier, this.deps.context, this.deps.guards));
       if (spec.auth !== true) handlers.push(requireRole(...spec.auth));
     }
     handlers.push(validate(spec.request ?? {}));
@@ -104,9 +125,20 @@ export class HttpApi {
         const result = await spec.handler(input);
         if (result.isOk()) return { status: spec.success.status, body: result.value };
         const status = spec.errors?.[result.error.type]?.status ?? defaultStatusFor(result.error.type);
+        const field = result.error.details?.field;
+        // A rule broken by one field of the body is a validation problem: point at the field.
+        const errors =
+          status === 400 && typeof field === 'string'
+            ? { errors: [{ in: 'body', pointer: toPointer([field]), detail: result.error.message }] }
+            : {};
         return {
           status,
-          body: { ...problemFromDomainError(result.error, status), instance: req.originalUrl, requestId: req.requestId },
+          body: {
+            ...problemFromDomainError(result.error, status),
+            ...errors,
+            instance: req.originalUrl,
+            requestId: req.requestId,
+          },
         };
       };
       const claim = req.idempotency;
@@ -128,8 +160,11 @@ export class HttpApi {
           throw fault;
         }
       }
-      if (response.status >= 400) sendProblem(res, response.body as ProblemDetails);
-      else send(res, response.status, response.body);
+      if (response.status >= 400) {
+        const retryAfter = (response.body as ProblemDetails).details as { retryAfterSeconds?: unknown } | undefined;
+        if (typeof retryAfter?.retryAfterSeconds === 'number') res.set('Retry-After', String(retryAfter.retryAfterSeconds));
+        sendProblem(res, response.body as ProblemDetails);
+      } else send(res, response.status, response.body);
     });
     this.router[spec.method](spec.path, ...handlers);
     this.document(spec);
@@ -148,6 +183,14 @@ export class HttpApi {
       responses[400] = problemResponse('The request is malformed or fails validation; `errors` lists each failing field.');
     }
     if (spec.auth !== undefined) responses[401] = problemResponse('No valid access token.');
+    if (spec.rateLimit !== undefined) {
+      responses[429] = {
+        ...problemResponse(
+          `More than ${spec.rateLimit.limit} requests from this address in ${spec.rateLimit.windowSeconds} s; wait \`Retry-After\` seconds.`,
+        ),
+        headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } },
+      };
+    }
     if (spec.idempotent === true) {
       responses[409] = problemResponse('A request with this Idempotency-Key is still in progress (`Retry-After`).');
       responses[422] = problemResponse('This Idempotency-Key was used for a different request.');
@@ -156,9 +199,10 @@ export class HttpApi {
       responses[403] = problemResponse(`Requires the role ${spec.auth.join(' or ')}.`);
     for (const [type, { status, description }] of Object.entries(spec.errors ?? {})) {
       const existing = responses[status] as { description: string } | undefined;
-      responses[status] = problemResponse(
-        existing ? `${existing.description} ${description} (\`${type}\`)` : `${description} (\`${type}\`)`,
-      );
+      responses[status] = {
+        ...existing,
+        ...problemResponse(existing ? `${existing.description} ${description} (\`${type}\`)` : `${description} (\`${type}\`)`),
+      };
     }
     responses[500] = problemResponse('Unexpected server fault; the body carries only the request id.');
     this.registry.registerPath({

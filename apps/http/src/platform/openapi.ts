@@ -15,7 +15,12 @@ export function openApiDocument(api: HttpApi) {
         'The back end of a mental-health care platform. Errors are RFC 9457 problem details (`application/problem+json`) with a stable `type` URI; validation errors list each failing field.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
-    tags: [{ name: 'Operations', description: 'Health, metrics and dead letters.' }],
+    tags: [
+      { name: 'Authentication', description: 'Registration, email verification, login, refresh-token rotation, password reset.' },
+      { name: 'Users', description: 'Your account; for admins, everyone’s.' },
+      { name: 'Operations', description: 'Health, metrics and dead letters.' },
+      { name: 'Development', description: 'Tools served only outside production (NODE_ENV=production).' },
+    ],
   });
 }
 

@@ -1,4 +1,5 @@
 import {
+  AccessTokenIssuer,
   AccessTokenVerifier,
   Clock,
   DeadLetterStore,
@@ -12,6 +13,7 @@ import {
   Logger,
   ModuleGraphInvalidError,
   Outbox,
+  RateLimiter,
   ReplayDeadLetter,
   UnitOfWork,
   validateModuleGraph,
@@ -20,13 +22,16 @@ import { Container, type ServiceIdentifier } from 'inversify';
 import type { DestinationStream } from 'pino';
 import type { AuraModule } from './aura-module.js';
 import { platformModule } from './aura-module.js';
+import { JoseAccessTokenIssuer } from './auth/jose-access-token-issuer.js';
 import { JoseAccessTokenVerifier } from './auth/jose-access-token-verifier.js';
+import { loadSigningKey, verificationKeys } from './auth/signing-key.js';
 import { type AuraConfig, loadConfig } from './config/config.js';
 import { type DatabaseHandle, openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { TransactionManager } from './db/transactions.js';
 import { KyselyDeadLetterStore } from './dead-letters/kysely-dead-letter.store.js';
 import { KyselyIdempotencyStore } from './idempotency/kysely-idempotency.store.js';
+import { DevMailbox, devMailboxFor } from './mail/dev-mailbox.js';
 import { createPinoLogger, PinoLogger } from './observability/logger.js';
 import { AuraMetrics } from './observability/metrics.js';
 import { EventDispatcher } from './outbox/event-dispatcher.js';
@@ -35,9 +40,11 @@ import { outboxBacklog } from './outbox/outbox-backlog.js';
 import { OutboxRelay } from './outbox/outbox-relay.js';
 import { OutboxSignal } from './outbox/outbox-signal.js';
 import { type EventDeliveryJob, SubscriptionIndex } from './outbox/subscriptions.js';
-import { AuraConfigToken, DatabaseHandleToken, ModulesToken } from './platform.tokens.js';
+import { AuraConfigToken, DatabaseHandleToken, ModulesToken, PublicKeySetToken } from './platform.tokens.js';
 import { BullmqJobQueue } from './queue/bullmq-job-queue.js';
 import { InMemoryJobQueue } from './queue/in-memory-job-queue.js';
+import { MemoryRateLimiter } from './rate-limit/memory-rate-limiter.js';
+import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 import { AsyncLocalExecutionContext } from './runtime/async-local-execution-context.js';
 import { checkReadiness, DatabaseHealth, ModuleHealth, QueueHealth, type ReadinessReport } from './runtime/health.js';
 import { jobHooks } from './runtime/job-hooks.js';
@@ -123,9 +130,20 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   });
   const logger = new PinoLogger(pino);
 
+  // Before anything is opened: a bad key file fails start-up with nothing to clean up.
+  const signingKey = await loadSigningKey(config);
   const database = options.database ?? (await openConfiguredDatabase(config));
   const queue = options.queue ?? openConfiguredQueue(config, logger);
+  const rateLimiter =
+    config.REDIS_URL === undefined
+      ? new MemoryRateLimiter()
+      : new RedisRateLimiter({
+          url: config.REDIS_URL,
+          prefix: config.QUEUE_PREFIX,
+          onError: (error) => logger.warn('rate limiter cannot reach Redis (limiting per process meanwhile)', { err: error }),
+        });
   const closeResources = async () => {
+    if (rateLimiter instanceof RedisRateLimiter) await rateLimiter.close();
     await queue.close();
     await database.close();
   };
@@ -163,11 +181,24 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   container.bind(IntegrationEventRegistry).toConstantValue(registry);
   container.bind(SubscriptionIndex).toConstantValue(subscriptions);
   container.bind(AuraMetrics).toConstantValue(metrics);
+  const publicKeys = verificationKeys(signingKey, config.AUTH_JWKS);
+  container.bind(PublicKeySetToken).toConstantValue(publicKeys);
   container
     .bind(AccessTokenVerifier)
     .toConstantValue(
-      new JoseAccessTokenVerifier({ jwks: config.AUTH_JWKS, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE }),
+      new JoseAccessTokenVerifier({ jwks: publicKeys, issuer: config.AUTH_JWT_ISSUER, audience: config.AUTH_JWT_AUDIENCE }),
     );
+  container.bind(AccessTokenIssuer).toConstantValue(
+    new JoseAccessTokenIssuer({
+      key: signingKey,
+      issuer: config.AUTH_JWT_ISSUER,
+      audience: config.AUTH_JWT_AUDIENCE,
+      ttlSeconds: config.AUTH_ACCESS_TOKEN_TTL_S,
+      clock: container.get(Clock),
+    }),
+  );
+  container.bind(RateLimiter).toConstantValue(rateLimiter);
+  container.bind(DevMailbox).toConstantValue(devMailboxFor(config));
   container.bind(OutboxSignal).toConstantValue(new OutboxSignal());
   container.bind(KyselyOutbox).toSelf();
   container.bind(Outbox).toService(KyselyOutbox);

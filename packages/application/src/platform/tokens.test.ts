@@ -9,6 +9,8 @@ describe('platform entry point', () => {
   it('exports a token for every port, registered globally under its namespaced port name', () => {
     // Symbol.for: two copies of the package (a bundled embedder, a linked workspace) agree on the tokens.
     expect(tokens.map(([name]) => name).sort()).toEqual([
+      'AccessGuard',
+      'AccessTokenIssuer',
       'AccessTokenVerifier',
       'Clock',
       'DeadLetterStore',
@@ -19,6 +21,7 @@ describe('platform entry point', () => {
       'JobQueue',
       'Logger',
       'Outbox',
+      'RateLimiter',
       'UnitOfWork',
     ]);
     for (const [name, token] of tokens) expect(token).toBe(Symbol.for(`aura.platform.${name}`));

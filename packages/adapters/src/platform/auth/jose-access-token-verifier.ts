@@ -1,4 +1,10 @@
-import { type AccessTokenVerifier, type Actor, type InvalidAccessToken, ROLES, type Role } from '@aura/application/platform';
+import {
+  type AccessTokenVerifier,
+  type InvalidAccessToken,
+  ROLES,
+  type Role,
+  type VerifiedAccessToken,
+} from '@aura/application/platform';
 import { domainError } from '@aura/domain/platform';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
@@ -27,7 +33,7 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
     this.#keys = options.jwks === undefined ? undefined : createLocalJWKSet(options.jwks);
   }
 
-  verify(token: string): ResultAsync<Actor, InvalidAccessToken> {
+  verify(token: string): ResultAsync<VerifiedAccessToken, InvalidAccessToken> {
     const keys = this.#keys;
     if (keys === undefined) return errAsync(invalid('no keys are configured to verify access tokens'));
     return ResultAsync.fromPromise(
@@ -47,7 +53,12 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
       if (!Array.isArray(roles) || roles.length === 0 || !roles.every((role): role is Role => ROLES.includes(role as Role))) {
         return errAsync(invalid('the access token has no valid roles'));
       }
-      return okAsync({ userId: payload.sub, roles });
+      return okAsync({
+        actor: { userId: payload.sub, roles },
+        issuedAt: new Date((payload.iat as number) * 1000),
+        expiresAt: new Date((payload.exp as number) * 1000),
+        tokenId: typeof payload.jti === 'string' ? payload.jti : undefined,
+      });
     });
   }
 }

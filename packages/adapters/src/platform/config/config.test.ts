@@ -25,10 +25,23 @@ const DEFAULTS = {
   LOG_LEVEL: 'info',
   AUTH_JWT_ISSUER: 'aura',
   AUTH_JWT_AUDIENCE: 'aura-api',
+  AUTH_ACCESS_TOKEN_TTL_S: 1_800,
+  AUTH_REFRESH_TOKEN_TTL_S: 604_800,
+  AUTH_LOCKOUT_THRESHOLD: 5,
+  AUTH_LOCKOUT_WINDOW_S: 900,
+  AUTH_LOCKOUT_DURATION_S: 900,
+  AUTH_RATE_LIMIT_MAX: 300,
+  AUTH_RATE_LIMIT_WINDOW_S: 60,
+  AUTH_ACCOUNT_EMAIL_INTERVAL_S: 60,
+  AUTH_PASSWORD_MIN_SCORE: 3,
+  PUBLIC_BASE_URL: 'http://localhost:3000',
   API_DOCS_ENABLED: true,
 };
 
 const JWKS = '{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"k1","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}]}';
+
+const SIGNING_KEY =
+  '{"kty":"OKP","crv":"Ed25519","kid":"k1","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","d":"nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A"}';
 
 /** The problems of a configuration that must not load. */
 function problemsOf(env: Record<string, string>): ConfigError['problems'] {
@@ -45,7 +58,14 @@ describe('loadConfig', () => {
   it('has a default for every variable but the optional ones', () => {
     expect(loadConfig({})).toEqual(DEFAULTS);
     const optional = Object.keys(configSchema.shape).filter((name) => !(name in DEFAULTS));
-    expect(optional.sort()).toEqual(['AUTH_JWKS', 'DATABASE_MIGRATE_ON_START', 'DATABASE_URL', 'REDIS_URL']);
+    expect(optional.sort()).toEqual([
+      'AUTH_JWKS',
+      'AUTH_SIGNING_KEY',
+      'DATABASE_MIGRATE_ON_START',
+      'DATABASE_URL',
+      'DEV_MAILBOX_DIR',
+      'REDIS_URL',
+    ]);
   });
 
   it('reads the process environment when given nothing', () => {
@@ -106,6 +126,13 @@ describe('loadConfig', () => {
     ['AUTH_JWKS', '{"keys":[]}', /expected array to have >=1 items/],
     ['AUTH_JWKS', '{"keys":[{"x":"y"}]}', /expected string/],
     ['AUTH_JWKS', '[1,2]', /JSON Web Key Set/],
+    ['AUTH_SIGNING_KEY', '{not json', /must be JSON/],
+    ['AUTH_SIGNING_KEY', '{"kty":"OKP","crv":"Ed25519","kid":"k1","x":"abc"}', /private JWK/],
+    ['AUTH_SIGNING_KEY', '{"kty":"oct","k":"c2VjcmV0","kid":"k1"}', /private JWK/],
+    ['AUTH_SIGNING_KEY', '{"kty":"OKP","crv":"Ed25519","x":"abc","d":"def"}', /with a "kid"/],
+    ['AUTH_ACCESS_TOKEN_TTL_S', '30', /from 60 to 86400/],
+    ['AUTH_PASSWORD_MIN_SCORE', '5', /from 0 to 4/],
+    ['PUBLIC_BASE_URL', 'ftp://aura.example', /http:\/\/ or https:\/\/ URL/],
     ['LOG_LEVEL', 'loud', /"loud"/],
     ['NODE_ENV', 'staging', /"staging"/],
     ['AURA_ROLE', 'both', /"both"/],
@@ -144,6 +171,16 @@ describe('loadConfig', () => {
     const [jwks] = problemsOf({ AUTH_JWKS: '{"keys":[{"kty":"OKP","crv":"Ed25519","x":"abc","d":"private-part"}]}' });
     expect(jwks?.message).toContain('public keys only');
     expect(jwks?.message).not.toContain('private-part');
+    const [signing] = problemsOf({ AUTH_SIGNING_KEY: '{"kty":"OKP","crv":"Ed25519","x":"abc","d":"the-private-part"}' });
+    expect(signing?.message).toContain('(value hidden)');
+    expect(signing?.message).not.toContain('the-private-part');
+  });
+
+  it('reads a private signing key and leaves the mailbox directory to the data directory by default', () => {
+    const config = loadConfig({ AUTH_SIGNING_KEY: SIGNING_KEY, DEV_MAILBOX_DIR: '' });
+    expect(config.AUTH_SIGNING_KEY).toMatchObject({ kty: 'OKP', kid: 'k1' });
+    expect(config.DEV_MAILBOX_DIR).toBeUndefined();
+    expect(loadConfig({ DEV_MAILBOX_DIR: '/var/mail/aura' }).DEV_MAILBOX_DIR).toBe('/var/mail/aura');
   });
 
   it('refuses symmetric keys in AUTH_JWKS', () => {
@@ -160,12 +197,21 @@ describe('loadConfig', () => {
     expect(loadConfig({ AURA_ROLE: role, DATABASE_URL: 'postgres://db/aura', REDIS_URL: 'redis://cache' }).AURA_ROLE).toBe(role);
   });
 
-  it('requires PostgreSQL and Redis in production', () => {
-    expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.variable)).toEqual(['DATABASE_URL', 'REDIS_URL']);
+  it('requires PostgreSQL, Redis and a signing key in production', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.variable)).toEqual([
+      'DATABASE_URL',
+      'REDIS_URL',
+      'AUTH_SIGNING_KEY',
+    ]);
     expect(problemsOf({ NODE_ENV: 'production' })[0]?.message).toContain('when NODE_ENV=production');
-    expect(loadConfig({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/aura', REDIS_URL: 'redis://cache' }).NODE_ENV).toBe(
-      'production',
-    );
+    expect(
+      loadConfig({
+        NODE_ENV: 'production',
+        DATABASE_URL: 'postgres://db/aura',
+        REDIS_URL: 'redis://cache',
+        AUTH_SIGNING_KEY: SIGNING_KEY,
+      }).NODE_ENV,
+    ).toBe('production');
   });
 
   it('validates HTTP_TRUST_PROXY and names it', () => {

@@ -30,7 +30,7 @@ function isTrustProxy(value: string): boolean {
 }
 
 /** Variables whose value is never echoed in an error (they hold credentials or keys). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'AUTH_JWKS']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'AUTH_JWKS', 'AUTH_SIGNING_KEY']);
 
 /**
  * Every environment variable Aura reads, with its default. `.env.example` lists the same
@@ -116,6 +116,69 @@ export const configSchema = z.object({
   ),
   AUTH_JWT_ISSUER: z.string().min(1).default('aura'),
   AUTH_JWT_AUDIENCE: z.string().min(1).default('aura-api'),
+  /**
+   * The PRIVATE key (a JWK: OKP Ed25519 or EC P-256, with a `kid`) that signs access tokens.
+   * Required in production; otherwise generated once and kept in AURA_DATA_DIR.
+   */
+  AUTH_SIGNING_KEY: z.preprocess(
+    emptyAsUndefined,
+    z
+      .string()
+      .transform((text, ctx) => {
+        try {
+          return JSON.parse(text) as unknown;
+        } catch {
+          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+          return z.NEVER;
+        }
+      })
+      .pipe(
+        z.union(
+          [
+            z.looseObject({
+              kty: z.literal('OKP'),
+              crv: z.literal('Ed25519'),
+              kid: z.string().min(1),
+              d: z.string(),
+              x: z.string(),
+            }),
+            z.looseObject({
+              kty: z.literal('EC'),
+              crv: z.literal('P-256'),
+              kid: z.string().min(1),
+              d: z.string(),
+              x: z.string(),
+              y: z.string(),
+            }),
+          ],
+          { error: 'must be a private JWK (OKP Ed25519 or EC P-256) with a "kid"' },
+        ),
+      )
+      .optional(),
+  ),
+  /** Lifetime of an access token, in seconds (30 minutes). */
+  AUTH_ACCESS_TOKEN_TTL_S: int(60, 86_400).default(1_800),
+  /** Lifetime of a refresh token, in seconds (7 days); each use rotates it. */
+  AUTH_REFRESH_TOKEN_TTL_S: int(300, 31_536_000).default(604_800),
+  /** Failed logins for one account within AUTH_LOCKOUT_WINDOW_S that lock it … */
+  AUTH_LOCKOUT_THRESHOLD: int(1, 1_000).default(5),
+  AUTH_LOCKOUT_WINDOW_S: int(1, 86_400).default(900),
+  /** … for this many seconds. */
+  AUTH_LOCKOUT_DURATION_S: int(1, 86_400).default(900),
+  /** Requests to /api/auth/* one client address may make per AUTH_RATE_LIMIT_WINDOW_S. */
+  AUTH_RATE_LIMIT_MAX: int(1, 1_000_000).default(300),
+  AUTH_RATE_LIMIT_WINDOW_S: int(1, 86_400).default(60),
+  /** Another verification or password-reset email for one account is not sent within this many seconds. */
+  AUTH_ACCOUNT_EMAIL_INTERVAL_S: int(0, 86_400).default(60),
+  /** Lowest zxcvbn score (0-4) a new password needs. */
+  AUTH_PASSWORD_MIN_SCORE: int(0, 4).default(3),
+  /** Public address of the API, used in links sent by email. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).default('http://localhost:3000'),
+  /**
+   * Where the development mailbox writes emails (`.eml` files, listed at GET /dev/mailbox
+   * outside production). Default: `mail/` inside AURA_DATA_DIR; kept in memory when that is `memory://`.
+   */
+  DEV_MAILBOX_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   /** Serve `/docs` and `/openapi.json`. */
   API_DOCS_ENABLED: bool.default(true),
 });
@@ -161,6 +224,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     problems.push({ variable: 'DATABASE_URL', message: `is required ${why}` });
   if (why !== undefined && config.REDIS_URL === undefined)
     problems.push({ variable: 'REDIS_URL', message: `is required ${why}` });
+  if (config.NODE_ENV === 'production' && config.AUTH_SIGNING_KEY === undefined)
+    problems.push({
+      variable: 'AUTH_SIGNING_KEY',
+      message: 'is required when NODE_ENV=production (every process must sign access tokens with the same key)',
+    });
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

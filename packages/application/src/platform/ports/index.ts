@@ -1,5 +1,7 @@
-export type { InvalidAccessToken } from './access-token-verifier.port.js';
-export { AccessTokenVerifier } from './access-token-verifier.port.js';
+export type { IssuedAccessToken } from './access-token-issuer.port.js';
+export { AccessTokenIssuer } from './access-token-issuer.port.js';
+export type { InvalidAccessToken, VerifiedAccessToken } from './access-token-verifier.port.js';
+export { AccessGuard, AccessTokenVerifier } from './access-token-verifier.port.js';
 export { Clock } from './clock.port.js';
 export type { ExecutionScope } from './execution-context.port.js';
 export { ExecutionContext } from './execution-context.port.js';
@@ -20,4 +22,6 @@ export { isPermanentJobError, JobQueue, PermanentJobError } from './job-queue.po
 export type { LogFields } from './logger.port.js';
 export { Logger } from './logger.port.js';
 export { Outbox } from './outbox.port.js';
+export type { RateLimitDecision, RateLimitPolicy } from './rate-limiter.port.js';
+export { RateLimiter } from './rate-limiter.port.js';
 export { UnitOfWork } from './unit-of-work.port.js';
