@@ -3,3 +3,4 @@
  * embed it. Import from `@aura/domain/testing` (fast-check is a peer dependency).
  */
 export * from './platform.arbitraries.js';
+export * from './users.arbitraries.js';
