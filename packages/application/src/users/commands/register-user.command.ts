@@ -1,0 +1,59 @@
+import { type RoleNotSelfAssignable, User, type UserRole, type WeakPassword } from '@aura/domain/users';
+import { inject, injectable } from 'inversify';
+import { errAsync, ResultAsync } from 'neverthrow';
+import { Clock } from '../../platform/ports/clock.port.js';
+import { IdGenerator } from '../../platform/ports/id-generator.port.js';
+import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
+import { PasswordPolicy } from '../password-policy.js';
+import { PasswordHasher } from '../ports/password-hasher.port.js';
+import type { SessionClient } from '../ports/session.store.port.js';
+import { type EmailTaken, UserRepository } from '../ports/user.repository.port.js';
+import { type AccountInput, type InvalidAccountInput, parseAccountInput, personalWords } from '../profile-input.js';
+import { SecurityAudit } from '../security-audit.js';
+import { toUserView, type UserView } from '../user.view.js';
+
+export interface RegisterUserInput extends AccountInput {
+  readonly password: string;
+  /** `patient` (default) or `therapist`. */
+  readonly role?: UserRole | undefined;
+  readonly client?: SessionClient;
+}
+
+export type RegisterUserError = InvalidAccountInput | WeakPassword | RoleNotSelfAssignable | EmailTaken;
+
+/**
+ * Self-registration. The password is hashed before the address is checked, and a taken
+ * address is discovered by the unique index, so a 409 costs the same work as a 201 and the
+ * endpoint cannot be timed to find accounts. The verification email follows from the
+ * `user.registered` event (sent by the worker), never inside the request.
+ */
+@injectable()
+export class RegisterUser {
+  constructor(
+    @inject(UserRepository) private readonly users: UserRepository,
+    @inject(PasswordHasher) private readonly hasher: PasswordHasher,
+    @inject(PasswordPolicy) private readonly policy: PasswordPolicy,
+    @inject(UnitOfWork) private readonly uow: UnitOfWork,
+    @inject(IdGenerator) private readonly ids: IdGenerator,
+    @inject(Clock) private readonly clock: Clock,
+    @inject(SecurityAudit) private readonly audit: SecurityAudit,
+  ) {}
+
+  execute(input: RegisterUserInput): ResultAsync<UserView, RegisterUserError> {
+    const parsed = parseAccountInput(input).andThen((account) =>
+      this.policy.check(input.password, personalWords(account)).map(() => account),
+    );
+    if (parsed.isErr()) return errAsync(parsed.error);
+    const account = parsed.value;
+    return ResultAsync.fromSafePromise(this.hasher.hash(input.password))
+      .andThen((passwordHash) =>
+        User.register({ ...account, id: this.ids.next(), role: input.role ?? 'patient', passwordHash }, this.clock.now()),
+      )
+      .andThen((user) => this.uow.result(() => new ResultAsync(this.users.add(user)).map(() => user)))
+      .andThen((user) =>
+        ResultAsync.fromSafePromise(
+          this.audit.record('registered', { userId: user.id, client: input.client, details: { role: user.role } }),
+        ).map(() => toUserView(user.state)),
+      );
+  }
+}
