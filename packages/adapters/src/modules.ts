@@ -1,7 +1,8 @@
 import type { AuraModule } from './platform/aura-module.js';
+import { usersModule } from './users/users.module.js';
 
 /**
  * The business modules the runtimes install, in any order (start-up orders them by their
  * dependencies). Adding a module is one line here and one in apps/http/src/http-modules.ts.
  */
-export const auraModules: readonly AuraModule[] = [];
+export const auraModules: readonly AuraModule[] = [usersModule];

@@ -1,0 +1,65 @@
+import type { AccountMessage, AccountMessenger } from '@aura/application/users';
+import { inject, injectable } from 'inversify';
+import { DevMailbox } from '../platform/mail/dev-mailbox.js';
+import { AccountMailSettings } from './users.settings.js';
+
+/**
+ * Account emails into the development mailbox (`.eml` files, listed at GET /dev/mailbox), so
+ * a person trying the API can finish registration and password resets. The notifications
+ * module replaces it with real delivery.
+ */
+@injectable()
+export class DevMailboxAccountMessenger implements AccountMessenger {
+  constructor(
+    @inject(DevMailbox) private readonly mailbox: DevMailbox,
+    @inject(AccountMailSettings) private readonly settings: AccountMailSettings,
+  ) {}
+
+  async sendEmailVerification(message: AccountMessage): Promise<void> {
+    await this.mailbox.deliver({
+      to: message.to,
+      subject: 'Confirm your email address',
+      text: this.body(message, {
+        intro: 'Welcome to Aura. Please confirm that this is your email address.',
+        path: '/api/auth/verify-email',
+        body: { token: message.token },
+        after: 'If you did not create an account, ignore this email.',
+      }),
+    });
+  }
+
+  async sendPasswordReset(message: AccountMessage): Promise<void> {
+    await this.mailbox.deliver({
+      to: message.to,
+      subject: 'Reset your password',
+      text: this.body(message, {
+        intro: 'Someone (hopefully you) asked to reset the password of your Aura account.',
+        path: '/api/auth/password-reset/confirm',
+        body: { token: message.token, newPassword: '<your new password>' },
+        after: 'If you did not ask for this, ignore this email: your password stays as it is.',
+      }),
+    });
+  }
+
+  private body(
+    message: AccountMessage,
+    content: { intro: string; path: string; body: Record<string, string>; after: string },
+  ): string {
+    const url = new URL(content.path, this.settings.publicBaseUrl).toString();
+    return [
+      `Hello ${message.displayName},`,
+      '',
+      content.intro,
+      '',
+      `Your code: ${message.token}`,
+      '',
+      `Send it to POST ${url} with the JSON body:`,
+      `  ${JSON.stringify(content.body)}`,
+      '',
+      `The code works once and expires at ${message.expiresAt.toISOString()}.`,
+      content.after,
+      '',
+      '— Aura',
+    ].join('\n');
+  }
+}

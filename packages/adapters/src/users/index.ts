@@ -1,0 +1,11 @@
+export { Argon2PasswordHasher } from './argon2-password.hasher.js';
+export { CryptoOpaqueTokens } from './crypto-opaque.tokens.js';
+export { DevMailboxAccountMessenger } from './dev-mailbox-account.messenger.js';
+export { KyselyLoginThrottleStore } from './kysely-login-throttle.store.js';
+export { KyselyOneTimeTokenStore } from './kysely-one-time-token.store.js';
+export { KyselySecurityAuditLog } from './kysely-security-audit.log.js';
+export { KyselySessionStore } from './kysely-session.store.js';
+export { KyselyUserRepository } from './kysely-user.repository.js';
+export { usersModule } from './users.module.js';
+export { AccountMailSettings, usersSettingsFrom } from './users.settings.js';
+export { ZxcvbnPasswordStrengthEstimator } from './zxcvbn-password-strength.estimator.js';

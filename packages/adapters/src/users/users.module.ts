@@ -1,0 +1,124 @@
+import { AccessGuard } from '@aura/application/platform';
+import {
+  ACCOUNT_EMAILS_QUEUE,
+  AccountEmailsProcessor,
+  AccountMessenger,
+  ChangePassword,
+  ConfirmPasswordReset,
+  CreateAdministrator,
+  DeactivateUser,
+  GetUser,
+  ListSecurityEvents,
+  ListUsers,
+  Login,
+  LoginThrottleStore,
+  Logout,
+  LogoutEverywhere,
+  OneTimeTokenStore,
+  OpaqueTokens,
+  PasswordHasher,
+  PasswordPolicy,
+  PasswordReplacement,
+  PasswordStrengthEstimator,
+  ReactivateUser,
+  RefreshSession,
+  RegisterUser,
+  RequestAccountEmail,
+  SecurityAudit,
+  SecurityAuditLog,
+  SendAccountEmail,
+  SendVerificationOnRegistration,
+  SessionIssuer,
+  SessionStore,
+  UpdateProfile,
+  UserAccessGuard,
+  UserRepository,
+  UsersContract,
+  UsersContractService,
+  UsersSettings,
+  usersEvents,
+  VerifyEmail,
+} from '@aura/application/users';
+import { ContainerModule, type Newable } from 'inversify';
+import type { AuraModule } from '../platform/aura-module.js';
+import type { AuraConfig } from '../platform/config/config.js';
+import { AuraConfigToken } from '../platform/platform.tokens.js';
+import { Argon2PasswordHasher } from './argon2-password.hasher.js';
+import { CryptoOpaqueTokens } from './crypto-opaque.tokens.js';
+import { DevMailboxAccountMessenger } from './dev-mailbox-account.messenger.js';
+import { KyselyLoginThrottleStore } from './kysely-login-throttle.store.js';
+import { KyselyOneTimeTokenStore } from './kysely-one-time-token.store.js';
+import { KyselySecurityAuditLog } from './kysely-security-audit.log.js';
+import { KyselySessionStore } from './kysely-session.store.js';
+import { KyselyUserRepository } from './kysely-user.repository.js';
+import * as initial from './migrations/2026_11_22_000000_users_initial.js';
+import { AccountMailSettings, usersSettingsFrom } from './users.settings.js';
+import { ZxcvbnPasswordStrengthEstimator } from './zxcvbn-password-strength.estimator.js';
+
+/**
+ * The users module: accounts, credentials, sessions (refresh-token families), email
+ * verification and password reset, the security audit trail, and the `UsersContract` other
+ * modules read users through. Its access guard makes every authenticated route refuse the
+ * tokens of deactivated or logged-out users.
+ */
+export const usersModule: AuraModule = {
+  name: 'users',
+  apiPrefix: 'auth',
+  provides: [UsersContract],
+  events: usersEvents,
+  subscriptions: [
+    {
+      subscriber: 'users.send-verification-email',
+      eventType: 'user.registered',
+      versions: [1],
+      handler: SendVerificationOnRegistration,
+    },
+  ],
+  jobs: [{ queue: ACCOUNT_EMAILS_QUEUE, processor: AccountEmailsProcessor, concurrency: 4 }],
+  containerModule: new ContainerModule(({ bind }) => {
+    bind(UsersSettings).toDynamicValue((context) => usersSettingsFrom(context.get<AuraConfig>(AuraConfigToken)));
+    bind(AccountMailSettings).toDynamicValue((context) => ({
+      publicBaseUrl: context.get<AuraConfig>(AuraConfigToken).PUBLIC_BASE_URL,
+    }));
+    // Ports → adapters.
+    bind(UserRepository).to(KyselyUserRepository);
+    bind(SessionStore).to(KyselySessionStore);
+    bind(OneTimeTokenStore).to(KyselyOneTimeTokenStore);
+    bind(LoginThrottleStore).to(KyselyLoginThrottleStore);
+    bind(SecurityAuditLog).to(KyselySecurityAuditLog);
+    bind(PasswordHasher).to(Argon2PasswordHasher);
+    bind(PasswordStrengthEstimator).to(ZxcvbnPasswordStrengthEstimator);
+    bind(OpaqueTokens).to(CryptoOpaqueTokens);
+    bind(AccountMessenger).to(DevMailboxAccountMessenger);
+    // Services and use cases.
+    const services: readonly Newable[] = [
+      SecurityAudit,
+      PasswordPolicy,
+      PasswordReplacement,
+      SessionIssuer,
+      RegisterUser,
+      VerifyEmail,
+      SendAccountEmail,
+      RequestAccountEmail,
+      Login,
+      RefreshSession,
+      Logout,
+      LogoutEverywhere,
+      ChangePassword,
+      ConfirmPasswordReset,
+      UpdateProfile,
+      DeactivateUser,
+      ReactivateUser,
+      CreateAdministrator,
+      GetUser,
+      ListUsers,
+      ListSecurityEvents,
+      AccountEmailsProcessor,
+      SendVerificationOnRegistration,
+    ];
+    for (const service of services) bind(service).toSelf();
+    bind(UsersContract).to(UsersContractService);
+    bind(AccessGuard).to(UserAccessGuard);
+  }),
+  migrations: { '2026_11_22_000000_users_initial': initial },
+};
