@@ -1,4 +1,5 @@
 import type { HttpModule } from './platform/http-module.js';
+import { usersHttpModule } from './users/users.router.js';
 
 /** The business modules' HTTP surfaces, mounted by `npm start` and `npm run start:http`. */
-export const httpModules: readonly HttpModule[] = [];
+export const httpModules: readonly HttpModule[] = [usersHttpModule];

@@ -64,7 +64,7 @@ export const deadLettersHttpModule: HttpModule = {
         const list = await aura.get(ListDeadLetters);
         return list
           .execute({
-            actor: actor ?? { userId: '', roles: [] },
+            actor: actor,
             status: query.status,
             limit: query.limit,
             ...(query.queue === undefined ? {} : { queue: query.queue }),
@@ -90,7 +90,7 @@ export const deadLettersHttpModule: HttpModule = {
       },
       handler: async ({ params, actor }) => {
         const replay = await aura.get(ReplayDeadLetter);
-        return replay.execute({ actor: actor ?? { userId: '', roles: [] }, id: params.id }).map(toJson);
+        return replay.execute({ actor: actor, id: params.id }).map(toJson);
       },
     });
   },

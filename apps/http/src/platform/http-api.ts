@@ -32,17 +32,26 @@ type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 // biome-ignore lint/suspicious/noExplicitAny: any zod object shape
 type AnyObject = z.ZodObject<any>;
 
-export interface RouteInput<P, Q, B> {
+/** `true`: any authenticated user; roles: one of these roles. */
+export type RouteAuth = true | readonly Role[];
+
+export interface RouteInput<P, Q, B, A = Actor | undefined> {
   readonly params: P;
   readonly query: Q;
   readonly body: B;
   /** Set when the route requires authentication. */
-  readonly actor: Actor | undefined;
+  readonly actor: A;
   readonly req: Request;
   readonly res: Response;
 }
 
-export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType> {
+export interface RouteSpec<
+  P extends AnyObject,
+  Q extends AnyObject,
+  B extends z.ZodType,
+  R extends z.ZodType,
+  A extends RouteAuth | undefined = RouteAuth | undefined,
+> {
   readonly method: Method;
   /** Express path (`/api/admin/dead-letters/:id`); documented as `{id}`. */
   readonly path: string;
@@ -51,7 +60,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   readonly description?: string;
   readonly tags: readonly string[];
   /** `true`: any authenticated user; roles: one of these roles; absent: public. */
-  readonly auth?: true | readonly Role[];
+  readonly auth?: A;
   /** Accept an `Idempotency-Key` header (writes that create bookings, payments, sends). */
   readonly idempotent?: boolean;
   /** Requests per client address (counted before anything else, malformed requests included). */
@@ -61,7 +70,10 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, B extends z
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
   readonly errors?: Readonly<Record<string, { readonly status: number; readonly description: string }>>;
   /** Calls one use case; an `err` becomes a problem response with the mapped status. */
-  readonly handler: (input: RouteInput<z.output<P>, z.output<Q>, z.output<B>>) => PromiseLike<Result<z.input<R>, DomainError>>;
+  /** Calls one use case; an `err` becomes a problem response with the mapped status. On an authenticated route the actor is set. */
+  readonly handler: (
+    input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, A extends RouteAuth ? Actor : undefined>,
+  ) => PromiseLike<Result<z.input<R>, DomainError>>;
 }
 
 const idempotencyHeader = z.object({
@@ -99,16 +111,23 @@ export class HttpApi {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   }
 
-  route<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(spec: RouteSpec<P, Q, B, R>): void {
+  route<
+    P extends AnyObject,
+    Q extends AnyObject,
+    B extends z.ZodType,
+    R extends z.ZodType,
+    A extends RouteAuth | undefined = undefined,
+  >(spec: RouteSpec<P, Q, B, R, A>): void {
     const handlers: RequestHandler[] = [];
     if (spec.rateLimit !== undefined) {
       if (this.deps.rateLimiter === undefined)
         throw new Error(`route ${spec.operationId} is rate-limited, but no rate limiter is set`);
       handlers.push(rateLimit(this.deps.rateLimiter, spec.rateLimit));
     }
-    if (spec.auth !== undefined) {
+    const auth: RouteAuth | undefined = spec.auth;
+    if (auth !== undefined) {
       handlers.push(authenticate(this.deps.verifier, this.deps.context, this.deps.guards));
-      if (spec.auth !== true) handlers.push(requireRole(...spec.auth));
+      if (auth !== true) handlers.push(requireRole(...auth));
     }
     handlers.push(validate(spec.request ?? {}));
     if (spec.idempotent === true) handlers.push(idempotency(this.deps.idempotency, this.deps.clock));
@@ -120,7 +139,7 @@ export class HttpApi {
         actor: req.actor,
         req,
         res,
-      } as RouteInput<z.output<P>, z.output<Q>, z.output<B>>;
+      } as RouteInput<z.output<P>, z.output<Q>, z.output<B>, A extends RouteAuth ? Actor : undefined>;
       const outcome = async (): Promise<{ status: number; body: unknown }> => {
         const result = await spec.handler(input);
         if (result.isOk()) return { status: spec.success.status, body: result.value };
@@ -170,9 +189,13 @@ export class HttpApi {
     this.document(spec);
   }
 
-  private document<P extends AnyObject, Q extends AnyObject, B extends z.ZodType, R extends z.ZodType>(
-    spec: RouteSpec<P, Q, B, R>,
-  ) {
+  private document<
+    P extends AnyObject,
+    Q extends AnyObject,
+    B extends z.ZodType,
+    R extends z.ZodType,
+    A extends RouteAuth | undefined,
+  >(spec: RouteSpec<P, Q, B, R, A>) {
     const responses: Record<string, unknown> = {
       [spec.success.status]:
         spec.success.schema === undefined

@@ -1,0 +1,267 @@
+import type { Aura } from '@aura/adapters/platform';
+import {
+  ChangePassword,
+  ConfirmPasswordReset,
+  Login,
+  Logout,
+  LogoutEverywhere,
+  RefreshSession,
+  RegisterUser,
+  RequestAccountEmail,
+  VerifyEmail,
+} from '@aura/application/users';
+import type { Request } from 'express';
+import { ok } from 'neverthrow';
+import { z } from 'zod';
+import type { HttpApi } from '../platform/http-api.js';
+import {
+  acceptedSchema,
+  emailField,
+  newPasswordField,
+  tokenField,
+  tokenPairSchema,
+  toTokenJson,
+  toUserJson,
+  userSchema,
+} from './users.schemas.js';
+
+export const clientOf = (req: Request) => ({ ip: req.ip, userAgent: req.get('user-agent') });
+
+const profileErrors = {
+  'users.invalid_email': { status: 400, description: 'The email address is not valid.' },
+  'users.invalid_display_name': { status: 400, description: 'The display name is not valid.' },
+  'users.invalid_time_zone': { status: 400, description: 'The time zone is not an IANA name.' },
+  'users.invalid_locale': { status: 400, description: 'The locale is not a BCP 47 tag.' },
+} as const;
+const weakPassword = {
+  status: 400,
+  description: 'The password is too short, too long or too easy to guess; the detail says why.',
+};
+const tokenErrors = {
+  'users.invalid_token': { status: 400, description: 'The token is unknown, already used or for something else.' },
+  'users.token_expired': { status: 400, description: 'The token has expired; ask for a new one.' },
+} as const;
+
+const accepted = (message: string) => ok({ status: 'accepted' as const, message });
+
+/** `/api/auth/*`: registration, verification, login, refresh-token rotation, logout, password reset. */
+export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
+  const rateLimit = {
+    name: 'auth',
+    limit: aura.config.AUTH_RATE_LIMIT_MAX,
+    windowSeconds: aura.config.AUTH_RATE_LIMIT_WINDOW_S,
+  };
+  const tags = ['Authentication'];
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/register',
+    operationId: 'register',
+    summary: 'Register as a patient or a therapist',
+    description:
+      'Creates an account waiting for email verification; a verification code is emailed (in development: see GET /dev/mailbox). A taken address answers 409 after the same work as a success, so response times do not reveal accounts.',
+    tags,
+    rateLimit,
+    request: {
+      body: z.strictObject({
+        email: emailField,
+        password: newPasswordField,
+        displayName: z.string().max(200).meta({ example: 'Ada Lovelace' }),
+        role: z.enum(['patient', 'therapist']).default('patient'),
+        timeZone: z.string().max(64).optional().meta({ description: 'IANA name; default UTC.', example: 'Europe/London' }),
+        locale: z.string().max(35).optional().meta({ description: 'BCP 47 tag; default en.', example: 'en-GB' }),
+      }),
+    },
+    success: { status: 201, description: 'The new account (pending verification).', schema: userSchema },
+    errors: {
+      ...profileErrors,
+      'users.weak_password': weakPassword,
+      'users.email_taken': { status: 409, description: 'An account with this email address already exists.' },
+    },
+    handler: async ({ body, req }) => {
+      const register = await aura.get(RegisterUser);
+      return register.execute({ ...body, client: clientOf(req) }).map(toUserJson);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/verify-email',
+    operationId: 'verifyEmail',
+    summary: 'Confirm an email address with the emailed code',
+    tags,
+    rateLimit,
+    request: { body: z.strictObject({ token: tokenField }) },
+    success: { status: 200, description: 'The account, now active.', schema: userSchema },
+    errors: {
+      ...tokenErrors,
+      'users.email_already_verified': { status: 409, description: 'The address is already verified.' },
+      'users.account_deactivated': { status: 403, description: 'The account is deactivated.' },
+    },
+    handler: async ({ body, req }) => {
+      const verify = await aura.get(VerifyEmail);
+      return verify.execute({ token: body.token, client: clientOf(req) }).map(toUserJson);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/resend-verification',
+    operationId: 'resendVerification',
+    summary: 'Send the verification email again',
+    description:
+      'Always 202, whether or not the address has an account waiting for verification (so the answer reveals nothing). At most one email per account per AUTH_ACCOUNT_EMAIL_INTERVAL_S.',
+    tags,
+    rateLimit,
+    request: { body: z.strictObject({ email: emailField.min(1) }) },
+    success: {
+      status: 202,
+      description: 'If the address has an unverified account, a new code is on its way.',
+      schema: acceptedSchema,
+    },
+    handler: async ({ body }) => {
+      await (await aura.get(RequestAccountEmail)).execute('verification', body.email);
+      return accepted('if this address has an account waiting for verification, a new code is on its way');
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/login',
+    operationId: 'login',
+    summary: 'Log in with email and password',
+    description:
+      'Returns a short-lived access token and a refresh token. An unknown address and a wrong password get the same 401. After AUTH_LOCKOUT_THRESHOLD failures within AUTH_LOCKOUT_WINDOW_S, the account is locked for AUTH_LOCKOUT_DURATION_S (429 with Retry-After).',
+    tags,
+    rateLimit,
+    request: { body: z.strictObject({ email: emailField.min(1), password: z.string().min(1).max(1024) }) },
+    success: { status: 200, description: 'Tokens.', schema: tokenPairSchema },
+    errors: {
+      'users.invalid_credentials': { status: 401, description: 'Unknown email address or wrong password.' },
+      'users.email_not_verified': { status: 403, description: 'Verify the email address first.' },
+      'users.account_deactivated': { status: 403, description: 'The account is deactivated.' },
+      'users.account_locked': { status: 429, description: 'Too many failed logins; wait `Retry-After` seconds.' },
+    },
+    handler: async ({ body, req }) => {
+      const login = await aura.get(Login);
+      return login.execute({ email: body.email, password: body.password, client: clientOf(req) }).map(toTokenJson);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/refresh',
+    operationId: 'refreshTokens',
+    summary: 'Exchange a refresh token for new tokens',
+    description:
+      'The refresh token is rotated: the one sent stops working and a new one is returned. Sending a refresh token that was already used ends every session of its family (it was probably stolen).',
+    tags,
+    rateLimit,
+    request: { body: z.strictObject({ refreshToken: tokenField }) },
+    success: { status: 200, description: 'New tokens.', schema: tokenPairSchema },
+    errors: {
+      'users.invalid_refresh_token': { status: 401, description: 'Unknown, expired or revoked refresh token.' },
+      'users.refresh_token_reused': { status: 401, description: 'Already used: its family is now revoked.' },
+    },
+    handler: async ({ body, req }) => {
+      const refresh = await aura.get(RefreshSession);
+      return refresh.execute({ refreshToken: body.refreshToken, client: clientOf(req) }).map(toTokenJson);
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/logout',
+    operationId: 'logout',
+    summary: 'End the session of a refresh token',
+    description: 'Revokes the refresh token and every token rotated from the same login. Idempotent.',
+    tags,
+    rateLimit,
+    request: { body: z.strictObject({ refreshToken: tokenField }) },
+    success: { status: 204, description: 'Logged out.' },
+    handler: async ({ body, req }) => {
+      const logout = await aura.get(Logout);
+      return logout.execute({ refreshToken: body.refreshToken, client: clientOf(req) });
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/logout-all',
+    operationId: 'logoutEverywhere',
+    summary: 'End every session of the caller',
+    description: 'Revokes all refresh tokens; access tokens issued before now are refused too.',
+    tags,
+    rateLimit,
+    auth: true,
+    success: {
+      status: 200,
+      description: 'How many sessions were ended.',
+      schema: z.object({ revokedSessions: z.number().int() }),
+    },
+    handler: async ({ actor, req }) => {
+      const logoutAll = await aura.get(LogoutEverywhere);
+      return logoutAll.execute({ actor: actor, client: clientOf(req) });
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/password-reset/request',
+    operationId: 'requestPasswordReset',
+    summary: 'Ask for a password-reset email',
+    description: 'Always 202, whether or not the address has an account. The emailed code is valid for 1 hour, once.',
+    tags,
+    rateLimit,
+    request: { body: z.strictObject({ email: emailField.min(1) }) },
+    success: { status: 202, description: 'If the address has an account, a reset code is on its way.', schema: acceptedSchema },
+    handler: async ({ body }) => {
+      await (await aura.get(RequestAccountEmail)).execute('password_reset', body.email);
+      return accepted('if this address has an account, a password-reset code is on its way');
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/auth/password-reset/confirm',
+    operationId: 'confirmPasswordReset',
+    summary: 'Set a new password with the emailed code',
+    description: 'Every session of the account ends: log in again with the new password.',
+    tags,
+    rateLimit,
+    request: { body: z.strictObject({ token: tokenField, newPassword: newPasswordField }) },
+    success: { status: 204, description: 'The password is changed.' },
+    errors: {
+      ...tokenErrors,
+      'users.weak_password': weakPassword,
+      'users.account_deactivated': { status: 403, description: 'The account is deactivated.' },
+    },
+    handler: async ({ body, req }) => {
+      const confirm = await aura.get(ConfirmPasswordReset);
+      return confirm.execute({ token: body.token, newPassword: body.newPassword, client: clientOf(req) });
+    },
+  });
+
+  api.route({
+    method: 'post',
+    path: '/api/users/me/password',
+    operationId: 'changeMyPassword',
+    summary: 'Change my password',
+    description:
+      'Needs the current password (wrong guesses count towards the login lockout). Every session ends, including the access token used for this request: log in again.',
+    tags: ['Users'],
+    auth: true,
+    request: { body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: newPasswordField }) },
+    success: { status: 204, description: 'The password is changed.' },
+    errors: {
+      'users.incorrect_password': { status: 403, description: 'The current password is wrong.' },
+      'users.weak_password': weakPassword,
+      'users.account_locked': { status: 429, description: 'Too many wrong passwords; wait `Retry-After` seconds.' },
+      'users.user_not_found': { status: 404, description: 'The account no longer exists.' },
+    },
+    handler: async ({ body, actor, req }) => {
+      const change = await aura.get(ChangePassword);
+      return change.execute({ actor: actor, ...body, client: clientOf(req) });
+    },
+  });
+}
