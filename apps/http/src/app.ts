@@ -88,7 +88,6 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
     }),
   );
   app.use(helmet());
-  app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: true }));
 
   const api = new HttpApi({
     verifier,
@@ -100,6 +99,9 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
     clock,
   });
   for (const module of modules) module.register(api, aura);
+  app.use(api.earlyRouter);
+  // Not `strict`: a body of `1` or `null` is valid JSON, and validation says precisely what is wrong with it.
+  app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: false }));
 
   if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));
   app.use(api.router);

@@ -42,8 +42,10 @@ export function validate(schemas: RequestSchemas): RequestHandler {
       }
       return undefined;
     };
-    // `req.is` is null without a body, false for a body of another type.
-    if (schemas.body !== undefined && req.is('application/json') === false) {
+    // `req.is` is null without a body, false for a body of another type; `Content-Length: 0`
+    // (what clients send for a POST without a body) counts as no body.
+    const empty = req.headers['content-length'] === '0';
+    if (schemas.body !== undefined && !empty && req.is('application/json') === false) {
       throw new HttpProblem(415, 'unsupported_media_type', 'Unsupported media type', 'send the body as application/json');
     }
     const validated = {

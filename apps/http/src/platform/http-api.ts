@@ -95,6 +95,11 @@ const problemResponse = (description: string) => ({
 export class HttpApi {
   readonly registry = new OpenAPIRegistry();
   readonly router = Router();
+  /**
+   * Mounted before the body parser: rate limits count every request, malformed bodies
+   * included (a flood of bad JSON is still a flood).
+   */
+  readonly earlyRouter = Router();
 
   constructor(
     private readonly deps: {
@@ -122,7 +127,7 @@ export class HttpApi {
     if (spec.rateLimit !== undefined) {
       if (this.deps.rateLimiter === undefined)
         throw new Error(`route ${spec.operationId} is rate-limited, but no rate limiter is set`);
-      handlers.push(rateLimit(this.deps.rateLimiter, spec.rateLimit));
+      this.earlyRouter[spec.method](spec.path, rateLimit(this.deps.rateLimiter, spec.rateLimit));
     }
     const auth: RouteAuth | undefined = spec.auth;
     if (auth !== undefined) {

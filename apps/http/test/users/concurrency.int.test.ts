@@ -1,0 +1,125 @@
+/**
+ * Races over a real listening server (so requests truly overlap): one address registered by
+ * twenty clients at once, and one refresh token spent by ten at once. PostgreSQL + Redis for
+ * both, and the registration race on PGlite too.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeUser, login, PASSWORD, startAura, type Target, type TestAura, uniqueEmail } from './users-e2e-support.js';
+
+interface Served {
+  readonly t: TestAura;
+  readonly base: string;
+  close(): Promise<void>;
+}
+
+async function serve(target: Target): Promise<Served> {
+  const t = await startAura(target);
+  const server: Server = await new Promise((resolve) => {
+    const listening = t.app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    t,
+    base: `http://127.0.0.1:${port}`,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await t.close();
+    },
+  };
+}
+
+async function post(base: string, path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text === '' ? {} : (JSON.parse(text) as Record<string, unknown>) };
+}
+
+/** Swaps the case of some letters, differently for each `i`. */
+function recase(email: string, i: number): string {
+  return [...email].map((c, k) => ((i >> (k % 5)) & 1 ? c.toUpperCase() : c)).join('');
+}
+
+async function usersWithEmail(t: TestAura, email: string): Promise<number> {
+  const { rows } = await sql<{
+    count: string | number;
+  }>`select count(*) as count from users.users where lower(email) = lower(${email})`.execute(t.aura.database.db);
+  return Number(rows[0]?.count);
+}
+
+async function raceRegistrations(served: Served): Promise<void> {
+  const email = uniqueEmail('race');
+  const variants = Array.from({ length: 20 }, (_, i) => recase(email, i));
+  expect(new Set(variants).size).toBeGreaterThan(10);
+  const answers = await Promise.all(
+    variants.map((variant) =>
+      post(served.base, '/api/auth/register', { email: variant, password: PASSWORD, displayName: 'Racing Person' }),
+    ),
+  );
+  const statuses = answers.map((a) => a.status);
+  expect(
+    statuses.filter((s) => s === 201),
+    JSON.stringify(statuses),
+  ).toHaveLength(1);
+  const conflicts = answers.filter((a) => a.status === 409);
+  expect(conflicts, JSON.stringify(statuses)).toHaveLength(19);
+  for (const conflict of conflicts) expect(conflict.body.type).toBe('urn:aura:problem:users.email_taken');
+  expect(await usersWithEmail(served.t, email)).toBe(1);
+}
+
+describe('on PostgreSQL + Redis', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve('postgres');
+  });
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  it('registers one account when 20 clients register the same address (in varying case) at once', async () => {
+    await raceRegistrations(served);
+  });
+
+  it('rotates a refresh token once when 10 clients spend it at once, and revokes its family', async () => {
+    const user = await activeUser(served.t.app);
+    const { refreshToken } = await login(served.t.app, user.email, user.password);
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post(served.base, '/api/auth/refresh', { refreshToken })));
+    const statuses = answers.map((a) => a.status);
+    const winners = answers.filter((a) => a.status === 200);
+    expect(winners, JSON.stringify(statuses)).toHaveLength(1);
+    const losers = answers.filter((a) => a.status === 401);
+    expect(losers, JSON.stringify(statuses)).toHaveLength(9);
+    for (const loser of losers) {
+      expect(['urn:aura:problem:users.refresh_token_reused', 'urn:aura:problem:users.invalid_refresh_token']).toContain(
+        loser.body.type,
+      );
+    }
+    expect(losers.some((l) => l.body.type === 'urn:aura:problem:users.refresh_token_reused')).toBe(true);
+
+    // The reuse revoked the whole family: the winner's new refresh token is refused.
+    const next = await post(served.base, '/api/auth/refresh', { refreshToken: winners[0]?.body.refreshToken });
+    expect(next.status).toBe(401);
+    expect(next.body.type).toBe('urn:aura:problem:users.invalid_refresh_token');
+  });
+});
+
+describe('on PGlite', () => {
+  let served: Served;
+  beforeAll(async () => {
+    served = await serve('embedded');
+  });
+  afterAll(async () => {
+    await served?.close();
+  });
+
+  it('registers one account when 20 clients register the same address (in varying case) at once', async () => {
+    await raceRegistrations(served);
+  });
+});
