@@ -45,7 +45,9 @@ export class DevMailboxAccountMessenger implements AccountMessenger {
     message: AccountMessage,
     content: { intro: string; path: string; body: Record<string, string>; after: string },
   ): string {
-    const url = new URL(content.path, this.settings.publicBaseUrl).toString();
+    // Keeps a path prefix of the public address (`https://example.org/aura` + `/api/…`).
+    const base = new URL(this.settings.publicBaseUrl);
+    const url = new URL(`${base.pathname.replace(/\/+$/, '')}${content.path}`, base).toString();
     return [
       `Hello ${message.displayName},`,
       '',

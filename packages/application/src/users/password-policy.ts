@@ -14,7 +14,15 @@ export class PasswordPolicy {
 
   check(password: string, userInputs: readonly string[], field = 'password'): Result<void, WeakPassword> {
     return checkPasswordLength(password, field).andThen(() => {
-      const inputs = userInputs.flatMap((input) => [input, ...input.split(/[@.\s_-]+/)]).filter((input) => input.length >= 3);
+      // The whole input, the part before an @, each word and the words run together, lower-cased:
+      // `margaret.hamilton2024` or `MargaretHamilton!` must not pass for Margaret Hamilton.
+      const inputs = userInputs
+        .map((input) => input.toLowerCase())
+        .flatMap((input) => {
+          const words = input.split(/[@.\s_-]+/);
+          return [input, input.split('@')[0] ?? '', words.join(''), ...words];
+        })
+        .filter((input) => input.length >= 3);
       return checkPasswordStrength(this.estimator.estimate(password, inputs), this.settings.passwordMinScore, field);
     });
   }

@@ -38,6 +38,7 @@ interface SignOptions {
   kid?: string;
   issuer?: string;
   audience?: string;
+  issuedAt?: number;
   expiresAt?: number | string;
   subject?: string | null;
 }
@@ -47,7 +48,7 @@ function sign(claims: JWTPayload = {}, options: SignOptions = {}): Promise<strin
     .setProtectedHeader({ alg: options.alg ?? 'EdDSA', kid: options.kid ?? 'ed-1' })
     .setIssuer(options.issuer ?? ISSUER)
     .setAudience(options.audience ?? AUDIENCE)
-    .setIssuedAt()
+    .setIssuedAt(options.issuedAt)
     .setExpirationTime(options.expiresAt ?? '15m');
   if (options.subject !== null) jwt.setSubject(options.subject ?? USER);
   return jwt.sign(options.key ?? edKey);
@@ -62,14 +63,32 @@ async function refusal(token: string, using = verifier) {
 }
 
 describe('JoseAccessTokenVerifier', () => {
-  it('turns a valid access token into the actor it was issued to', async () => {
-    const actor = (await verifier.verify(await sign({ roles: ['therapist', 'admin'] })))._unsafeUnwrap();
-    expect(actor).toEqual({ userId: USER, roles: ['therapist', 'admin'] });
+  it('turns a valid access token into the actor it was issued to, with its issue and expiry times and its id', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await sign({ roles: ['therapist', 'admin'], jti: 'token-1' }, { issuedAt: now - 30, expiresAt: now + 600 });
+    const verified = (await verifier.verify(token))._unsafeUnwrap();
+    expect(verified).toEqual({
+      actor: { userId: USER, roles: ['therapist', 'admin'] },
+      issuedAt: new Date((now - 30) * 1000),
+      expiresAt: new Date((now + 600) * 1000),
+      tokenId: 'token-1',
+    });
+  });
+
+  it('has no token id when the token carries no jti (or one that is not a string)', async () => {
+    const verified = (await verifier.verify(await sign()))._unsafeUnwrap();
+    expect(verified.tokenId).toBeUndefined();
+    expect(verified).toHaveProperty('tokenId', undefined);
+    expect(verified.issuedAt).toBeInstanceOf(Date);
+    expect(verified.expiresAt.getTime() - verified.issuedAt.getTime()).toBe(15 * 60 * 1000);
+    expect((await verifier.verify(await sign({ jti: 42 as unknown as string })))._unsafeUnwrap().tokenId).toBeUndefined();
   });
 
   it('accepts ES256 tokens from the key set too', async () => {
-    const token = await sign({}, { key: esKey, alg: 'ES256', kid: 'es-1' });
-    expect((await verifier.verify(token))._unsafeUnwrap()).toEqual({ userId: USER, roles: ['patient'] });
+    const token = await sign({ jti: 'es-token' }, { key: esKey, alg: 'ES256', kid: 'es-1' });
+    const verified = (await verifier.verify(token))._unsafeUnwrap();
+    expect(verified.actor).toEqual({ userId: USER, roles: ['patient'] });
+    expect(verified.tokenId).toBe('es-token');
   });
 
   it('refuses every token when no keys are configured', async () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, importJWK, type JSONWebKeySet, type JWK } from 'jose';
 
@@ -58,13 +58,18 @@ export async function loadSigningKey(source: SigningKeySource): Promise<SigningK
   }
   await mkdir(directory, { recursive: true, mode: 0o700 });
   const jwk = await generateJwk();
+  // Written whole to a file of our own, then linked into place: when processes start at once,
+  // exactly one link succeeds, and nobody ever reads a half-written key.
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(temporary, JSON.stringify(jwk), { flag: 'wx', mode: 0o600 });
   try {
-    // `wx`: when two processes start at once, one writes and the other reads what it wrote.
-    await writeFile(file, JSON.stringify(jwk), { flag: 'wx', mode: 0o600 });
-    return fromJwk(jwk);
+    await link(temporary, file);
+    return await fromJwk(jwk);
   } catch (error) {
     if ((error as { code?: string }).code !== 'EEXIST') throw error;
     return fromJwk(JSON.parse(await readFile(file, 'utf8')) as JWK);
+  } finally {
+    await rm(temporary, { force: true });
   }
 }
 

@@ -107,7 +107,9 @@ describe('RegisterUser', () => {
     await register.execute(input);
     expect(bed.estimator.calls).toHaveLength(1);
     const inputs = bed.estimator.calls[0]?.userInputs ?? [];
-    expect(inputs).toEqual(expect.arrayContaining(['ana.souza@example.com', 'ana', 'souza', 'example', 'com', 'Ana Souza']));
+    expect(inputs).toEqual(
+      expect.arrayContaining(['ana.souza@example.com', 'ana.souza', 'ana', 'souza', 'example', 'com', 'ana souza', 'anasouza']),
+    );
     expect(inputs.every((word) => word.length >= 3)).toBe(true);
   });
 
