@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PGlite } from '@electric-sql/pglite';
 import express from 'express';
+import { exportJWK, generateKeyPair } from 'jose';
 import pg from 'pg';
 import { createHttpApp } from '../apps/http/src/app.js';
 import { httpModules } from '../apps/http/src/http-modules.js';
@@ -48,6 +49,12 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+/** A private Ed25519 JWK with a `kid`, as AUTH_SIGNING_KEY takes it. */
+async function throwAwaySigningKey(): Promise<string> {
+  const { privateKey } = await generateKeyPair('EdDSA', { crv: 'Ed25519', extractable: true });
+  return JSON.stringify({ ...(await exportJWK(privateKey)), kid: 'aura-bench' });
+}
+
 function bareApp(ready: () => Promise<unknown>): express.Express {
   const app = express();
   app.get('/health/live', (_req, res) => {
@@ -63,9 +70,12 @@ function bareApp(ready: () => Promise<unknown>): express.Express {
 async function start(spec: TargetSpec): Promise<Running> {
   switch (spec.kind) {
     case 'aura': {
+      // Production mode needs PostgreSQL and Redis; the embedded target runs as development.
+      const production = Boolean(spec.databaseUrl && spec.redisUrl);
       const config = configFrom({
-        // Production mode needs PostgreSQL and Redis; the embedded target runs as development.
-        NODE_ENV: spec.databaseUrl && spec.redisUrl ? 'production' : 'development',
+        NODE_ENV: production ? 'production' : 'development',
+        // Production requires a configured signing key: a throw-away one, as tokens never leave this run.
+        ...(production ? { AUTH_SIGNING_KEY: await throwAwaySigningKey() } : {}),
         HOST: '127.0.0.1',
         PORT: '0',
         LOG_LEVEL: 'silent',

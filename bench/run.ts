@@ -1,16 +1,19 @@
 /**
- * `npm run bench` (add `-- http` or `-- outbox` to run one): runs the benchmarks in
+ * `npm run bench` (add suite names, e.g. `-- http` or `-- auth-timing users-me`, to run only
+ * those): runs the benchmarks in
  * sequence, prints one markdown report with the machine it ran on, and writes the raw
  * results to bench/results/<timestamp>.json. Benchmarks are run by hand; no test asserts on
  * speed.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { type AuthTimingResult, authTimingMarkdown, authTimingOptionsFromEnv, runAuthTimingBench } from './auth-timing.bench.js';
 import { type HttpBenchResult, httpMarkdown, httpOptionsFromEnv, runHttpBench } from './http-health.bench.js';
 import { type OutboxBenchResult, outboxMarkdown, outboxOptionsFromEnv, runOutboxBench } from './outbox-throughput.bench.js';
 import { envUrl, machineInfo, redactUrl, repoRoot } from './support.js';
+import { runUsersMeBench, type UsersMeResult, usersMeMarkdown, usersMeOptionsFromEnv } from './users-me.bench.js';
 
-const SUITES = ['http', 'outbox'] as const;
+const SUITES = ['http', 'outbox', 'auth-timing', 'users-me'] as const;
 type Suite = (typeof SUITES)[number];
 
 interface Report {
@@ -22,6 +25,8 @@ interface Report {
   readonly environment: { databaseUrl: string | null; redisUrl: string | null };
   readonly http?: HttpBenchResult | { error: string };
   readonly outbox?: OutboxBenchResult | { error: string };
+  readonly authTiming?: AuthTimingResult | { error: string };
+  readonly usersMe?: UsersMeResult | { error: string };
 }
 
 function selectedSuites(): Suite[] {
@@ -38,6 +43,8 @@ async function main() {
   // Validate every knob before the first (long) run.
   const httpOptions = httpOptionsFromEnv();
   const outboxOptions = outboxOptionsFromEnv();
+  const authTimingOptions = authTimingOptionsFromEnv();
+  const usersMeOptions = usersMeOptionsFromEnv();
   const startedAt = new Date();
   const machine = machineInfo();
   const databaseUrl = envUrl('DATABASE_URL');
@@ -61,6 +68,24 @@ async function main() {
       outbox = { error: message(error) };
     }
   }
+  let authTiming: Report['authTiming'];
+  let usersMe: Report['usersMe'];
+  if (suites.includes('auth-timing')) {
+    try {
+      authTiming = await runAuthTimingBench(authTimingOptions);
+    } catch (error) {
+      console.error('auth-timing benchmark failed:', error);
+      authTiming = { error: message(error) };
+    }
+  }
+  if (suites.includes('users-me')) {
+    try {
+      usersMe = await runUsersMeBench(usersMeOptions);
+    } catch (error) {
+      console.error('users-me benchmark failed:', error);
+      usersMe = { error: message(error) };
+    }
+  }
 
   const report: Report = {
     startedAt: startedAt.toISOString(),
@@ -73,6 +98,8 @@ async function main() {
     },
     ...(http ? { http } : {}),
     ...(outbox ? { outbox } : {}),
+    ...(authTiming ? { authTiming } : {}),
+    ...(usersMe ? { usersMe } : {}),
   };
 
   const dir = join(repoRoot, 'bench', 'results');
@@ -89,9 +116,19 @@ async function main() {
   if (http) sections.push('', 'error' in http ? `HTTP benchmark failed: ${http.error.split('\n')[0]}` : httpMarkdown(http));
   if (outbox)
     sections.push('', 'error' in outbox ? `Outbox benchmark failed: ${outbox.error.split('\n')[0]}` : outboxMarkdown(outbox));
+  if (authTiming)
+    sections.push(
+      '',
+      'error' in authTiming ? `Auth timing benchmark failed: ${authTiming.error.split('\n')[0]}` : authTimingMarkdown(authTiming),
+    );
+  if (usersMe)
+    sections.push(
+      '',
+      'error' in usersMe ? `users/me benchmark failed: ${usersMe.error.split('\n')[0]}` : usersMeMarkdown(usersMe),
+    );
   sections.push('', `Raw results: ${relative(process.cwd(), file) || file}`);
   console.log(sections.join('\n'));
-  if ((http && 'error' in http) || (outbox && 'error' in outbox)) process.exitCode = 1;
+  if ([http, outbox, authTiming, usersMe].some((result) => result !== undefined && 'error' in result)) process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {

@@ -17,7 +17,7 @@ import type { PGlite } from '@electric-sql/pglite';
 import { Redis } from 'ioredis';
 import { decodeProtectedHeader, exportJWK, generateKeyPair, type JSONWebKeySet, type JWK, SignJWT } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { hasRedis, redisUrl, uniqueName } from '../../../test/support/services.js';
+import { redisUrl, uniqueName } from '../../../test/support/services.js';
 import { configFrom } from '../src/platform/config/config.js';
 import { type Aura, type CreateAuraOptions, createAura } from '../src/platform/create-aura.js';
 import { openDatabase, openPglite } from '../src/platform/db/database.js';
