@@ -65,6 +65,11 @@ export interface RouteSpec<
   readonly idempotent?: boolean;
   /** Requests per client address (counted before anything else, malformed requests included). */
   readonly rateLimit?: RateLimitPolicy;
+  /**
+   * Valid requests are answered no sooner than this after validation, whatever the outcome:
+   * for routes whose timing must not tell one outcome from another (registration).
+   */
+  readonly minimumDurationMs?: number;
   readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
@@ -137,6 +142,7 @@ export class HttpApi {
     handlers.push(validate(spec.request ?? {}));
     if (spec.idempotent === true) handlers.push(idempotency(this.deps.idempotency, this.deps.clock));
     handlers.push(async (req, res) => {
+      const started = performance.now();
       const input = {
         params: req.validated.params,
         query: req.validated.query,
@@ -184,6 +190,8 @@ export class HttpApi {
           throw fault;
         }
       }
+      const floor = (spec.minimumDurationMs ?? 0) - (performance.now() - started);
+      if (floor > 0) await new Promise((resolve) => setTimeout(resolve, floor));
       if (response.status >= 400) {
         const retryAfter = (response.body as ProblemDetails).details as { retryAfterSeconds?: unknown } | undefined;
         if (typeof retryAfter?.retryAfterSeconds === 'number') res.set('Retry-After', String(retryAfter.retryAfterSeconds));

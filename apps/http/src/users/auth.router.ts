@@ -27,6 +27,19 @@ import {
 
 export const clientOf = (req: Request) => ({ ip: req.ip, userAgent: req.get('user-agent') });
 
+/**
+ * Registration answers no sooner than this (201 or 409 alike). The two outcomes already do the
+ * same work (a password hash, one transaction, one audit entry); the floor also hides what
+ * differs after that (commit against rollback, the worker's reaction to the new account).
+ */
+export const REGISTRATION_MINIMUM_MS = 250;
+/**
+ * Resend-verification and reset requests answer no sooner than this: the email they may
+ * cause is sent by the worker, and when the worker shares the process (embedded mode) its
+ * work is done before the answer leaves, instead of slowing the caller's next request.
+ */
+export const ACCOUNT_EMAIL_REQUEST_MINIMUM_MS = 100;
+
 const profileErrors = {
   'users.invalid_email': { status: 400, description: 'The email address is not valid.' },
   'users.invalid_display_name': { status: 400, description: 'The display name is not valid.' },
@@ -59,9 +72,10 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     operationId: 'register',
     summary: 'Register as a patient or a therapist',
     description:
-      'Creates an account waiting for email verification; a verification code is emailed (in development: see GET /dev/mailbox). A taken address answers 409 after the same work as a success, so response times do not reveal accounts.',
+      'Creates an account waiting for email verification; a verification code is emailed (in development: see GET /dev/mailbox). A taken address answers 409 after the same work as a success, and both answers take at least 250 ms, so response times do not reveal accounts.',
     tags,
     rateLimit,
+    minimumDurationMs: REGISTRATION_MINIMUM_MS,
     request: {
       body: z.strictObject({
         email: emailField,
@@ -113,6 +127,7 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
       'Always 202, whether or not the address has an account waiting for verification (so the answer reveals nothing). At most one email per account per AUTH_ACCOUNT_EMAIL_INTERVAL_S.',
     tags,
     rateLimit,
+    minimumDurationMs: ACCOUNT_EMAIL_REQUEST_MINIMUM_MS,
     request: { body: z.strictObject({ email: emailField.min(1) }) },
     success: {
       status: 202,
@@ -213,6 +228,7 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     description: 'Always 202, whether or not the address has an account. The emailed code is valid for 1 hour, once.',
     tags,
     rateLimit,
+    minimumDurationMs: ACCOUNT_EMAIL_REQUEST_MINIMUM_MS,
     request: { body: z.strictObject({ email: emailField.min(1) }) },
     success: { status: 202, description: 'If the address has an account, a reset code is on its way.', schema: acceptedSchema },
     handler: async ({ body }) => {

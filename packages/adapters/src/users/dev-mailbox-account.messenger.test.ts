@@ -1,7 +1,11 @@
 import type { AccountMessage } from '@aura/application/users';
 import type { Email } from '@aura/domain/users';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../platform/db/database.js';
+import { TransactionManager } from '../platform/db/transactions.js';
 import { InMemoryDevMailbox } from '../platform/mail/dev-mailbox.js';
+import { createPinoLogger, PinoLogger } from '../platform/observability/logger.js';
+import { AsyncLocalExecutionContext } from '../platform/runtime/async-local-execution-context.js';
 import { DevMailboxAccountMessenger } from './dev-mailbox-account.messenger.js';
 
 const message = (overrides: Partial<AccountMessage> = {}): AccountMessage => ({
@@ -14,13 +18,41 @@ const message = (overrides: Partial<AccountMessage> = {}): AccountMessage => ({
   ...overrides,
 });
 
+let database: DatabaseHandle;
+let transactions: TransactionManager;
+const logger = new PinoLogger(createPinoLogger({ level: 'silent', context: new AsyncLocalExecutionContext() }));
+const messengerOver = (mailbox: InMemoryDevMailbox, publicBaseUrl: string) =>
+  new DevMailboxAccountMessenger(mailbox, { publicBaseUrl }, transactions, logger);
+
+beforeAll(async () => {
+  database = await openDatabase({ kind: 'pglite', dataDir: 'memory://' });
+  transactions = new TransactionManager(database.db);
+});
+afterAll(() => database.close());
+
 describe('DevMailboxAccountMessenger', () => {
   let mailbox: InMemoryDevMailbox;
   let messenger: DevMailboxAccountMessenger;
 
   beforeEach(() => {
     mailbox = new InMemoryDevMailbox();
-    messenger = new DevMailboxAccountMessenger(mailbox, { publicBaseUrl: 'https://aura.example.org' });
+    messenger = messengerOver(mailbox, 'https://aura.example.org');
+  });
+
+  it('inside a unit of work, writes the message once it commits, and never for one that rolls back', async () => {
+    await transactions.transaction(async () => {
+      await messenger.sendEmailVerification(message());
+      expect(await mailbox.list()).toHaveLength(0);
+    });
+    await expect.poll(() => mailbox.list().then((mails) => mails.length)).toBe(1);
+    await expect(
+      transactions.transaction(async () => {
+        await messenger.sendPasswordReset(message());
+        throw new Error('rolled back');
+      }),
+    ).rejects.toThrow('rolled back');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await mailbox.list()).toHaveLength(1);
   });
 
   async function onlyMail() {
@@ -66,13 +98,13 @@ describe('DevMailboxAccountMessenger', () => {
   });
 
   it('builds the links from the public base URL, with its port and with or without a trailing slash', async () => {
-    const local = new DevMailboxAccountMessenger(mailbox, { publicBaseUrl: 'http://localhost:3000/' });
+    const local = messengerOver(mailbox, 'http://localhost:3000/');
     await local.sendEmailVerification(message());
     expect((await onlyMail()).text).toContain('POST http://localhost:3000/api/auth/verify-email');
   });
 
   it('keeps the path of a public base URL served under a prefix (behind a reverse proxy)', async () => {
-    const prefixed = new DevMailboxAccountMessenger(mailbox, { publicBaseUrl: 'https://example.org/aura' });
+    const prefixed = messengerOver(mailbox, 'https://example.org/aura');
     await prefixed.sendPasswordReset(message());
     expect((await onlyMail()).text).toContain('POST https://example.org/aura/api/auth/password-reset/confirm');
   });

@@ -1,6 +1,8 @@
+import { Logger } from '@aura/application/platform';
 import type { AccountMessage, AccountMessenger } from '@aura/application/users';
 import { inject, injectable } from 'inversify';
-import { DevMailbox } from '../platform/mail/dev-mailbox.js';
+import { TransactionManager } from '../platform/db/transactions.js';
+import { DevMailbox, type MailMessage } from '../platform/mail/dev-mailbox.js';
 import { AccountMailSettings } from './users.settings.js';
 
 /**
@@ -13,10 +15,29 @@ export class DevMailboxAccountMessenger implements AccountMessenger {
   constructor(
     @inject(DevMailbox) private readonly mailbox: DevMailbox,
     @inject(AccountMailSettings) private readonly settings: AccountMailSettings,
+    @inject(TransactionManager) private readonly transactions: TransactionManager,
+    @inject(Logger) private readonly logger: Logger,
   ) {}
 
+  /**
+   * Inside a unit of work the message is written once it commits: the code it carries is
+   * stored by then (a reader never sees a code that does not work yet), and a rolled-back
+   * code is never mailed.
+   */
+  private async deliver(message: MailMessage): Promise<void> {
+    if (!this.transactions.inTransaction) {
+      await this.mailbox.deliver(message);
+      return;
+    }
+    this.transactions.afterCommit(() => {
+      this.mailbox.deliver(message).catch((error: unknown) => {
+        this.logger.error('the development mailbox could not store an account email', { err: error, subject: message.subject });
+      });
+    });
+  }
+
   async sendEmailVerification(message: AccountMessage): Promise<void> {
-    await this.mailbox.deliver({
+    await this.deliver({
       to: message.to,
       subject: 'Confirm your email address',
       text: this.body(message, {
@@ -29,7 +50,7 @@ export class DevMailboxAccountMessenger implements AccountMessenger {
   }
 
   async sendPasswordReset(message: AccountMessage): Promise<void> {
-    await this.mailbox.deliver({
+    await this.deliver({
       to: message.to,
       subject: 'Reset your password',
       text: this.body(message, {

@@ -1,6 +1,6 @@
 import { type RoleNotSelfAssignable, User, type UserRole, type WeakPassword } from '@aura/domain/users';
 import { inject, injectable } from 'inversify';
-import { errAsync, ResultAsync } from 'neverthrow';
+import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { Clock } from '../../platform/ports/clock.port.js';
 import { IdGenerator } from '../../platform/ports/id-generator.port.js';
 import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
@@ -8,7 +8,13 @@ import { PasswordPolicy } from '../password-policy.js';
 import { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { SessionClient } from '../ports/session.store.port.js';
 import { type EmailTaken, UserRepository } from '../ports/user.repository.port.js';
-import { type AccountInput, type InvalidAccountInput, parseAccountInput, personalWords } from '../profile-input.js';
+import {
+  type AccountInput,
+  type InvalidAccountInput,
+  type ParsedAccount,
+  parseAccountInput,
+  personalWords,
+} from '../profile-input.js';
 import { SecurityAudit } from '../security-audit.js';
 import { toUserView, type UserView } from '../user.view.js';
 
@@ -44,16 +50,24 @@ export class RegisterUser {
       this.policy.check(input.password, personalWords(account)).map(() => account),
     );
     if (parsed.isErr()) return errAsync(parsed.error);
-    const account = parsed.value;
-    return ResultAsync.fromSafePromise(this.hasher.hash(input.password))
-      .andThen((passwordHash) =>
-        User.register({ ...account, id: this.ids.next(), role: input.role ?? 'patient', passwordHash }, this.clock.now()),
-      )
-      .andThen((user) => this.uow.result(() => new ResultAsync(this.users.add(user)).map(() => user)))
-      .andThen((user) =>
-        ResultAsync.fromSafePromise(
-          this.audit.record('registered', { userId: user.id, client: input.client, details: { role: user.role } }),
-        ).map(() => toUserView(user.state)),
-      );
+    return new ResultAsync(this.register(input, parsed.value));
+  }
+
+  private async register(input: RegisterUserInput, account: ParsedAccount): Promise<Result<UserView, RegisterUserError>> {
+    const passwordHash = await this.hasher.hash(input.password);
+    const user = User.register(
+      { ...account, id: this.ids.next(), role: input.role ?? 'patient', passwordHash },
+      this.clock.now(),
+    );
+    if (user.isErr()) return err(user.error);
+    const added = await this.uow.result(() => new ResultAsync(this.users.add(user.value)));
+    // Both outcomes leave one audit entry: the same writes either way (and a refused
+    // registration of a taken address is worth knowing about).
+    if (added.isErr()) {
+      await this.audit.record('registration_refused', { client: input.client, details: { reason: 'email_taken' } });
+      return err(added.error);
+    }
+    await this.audit.record('registered', { userId: user.value.id, client: input.client, details: { role: user.value.role } });
+    return ok(toUserView(user.value.state));
   }
 }

@@ -2,6 +2,7 @@ import type { Page } from '../../platform/pagination.js';
 
 export type SecurityEventType =
   | 'registered'
+  | 'registration_refused'
   | 'administrator_created'
   | 'email_verified'
   | 'login_succeeded'
