@@ -3,43 +3,23 @@ import {
   ACCOUNT_EMAILS_QUEUE,
   AccountEmailsProcessor,
   AccountMessenger,
-  ChangePassword,
-  ConfirmPasswordReset,
-  CreateAdministrator,
-  DeactivateUser,
-  GetUser,
-  ListSecurityEvents,
-  ListUsers,
-  Login,
   LoginThrottleStore,
-  Logout,
-  LogoutEverywhere,
   OneTimeTokenStore,
   OpaqueTokens,
   PasswordHasher,
-  PasswordPolicy,
-  PasswordReplacement,
   PasswordStrengthEstimator,
-  ReactivateUser,
-  RefreshSession,
-  RegisterUser,
-  RequestAccountEmail,
-  SecurityAudit,
   SecurityAuditLog,
-  SendAccountEmail,
   SendVerificationOnRegistration,
-  SessionIssuer,
   SessionStore,
-  UpdateProfile,
   UserAccessGuard,
   UserRepository,
   UsersContract,
   UsersContractService,
   UsersSettings,
   usersEvents,
-  VerifyEmail,
+  usersServices,
 } from '@aura/application/users';
-import { ContainerModule, type Newable } from 'inversify';
+import { ContainerModule } from 'inversify';
 import type { AuraModule } from '../platform/aura-module.js';
 import type { AuraConfig } from '../platform/config/config.js';
 import { AuraConfigToken } from '../platform/platform.tokens.js';
@@ -90,35 +70,9 @@ export const usersModule: AuraModule = {
     bind(PasswordStrengthEstimator).to(ZxcvbnPasswordStrengthEstimator);
     bind(OpaqueTokens).to(CryptoOpaqueTokens);
     bind(AccountMessenger).to(DevMailboxAccountMessenger);
-    // Services and use cases.
-    const services: readonly Newable[] = [
-      SecurityAudit,
-      PasswordPolicy,
-      PasswordReplacement,
-      SessionIssuer,
-      RegisterUser,
-      VerifyEmail,
-      SendAccountEmail,
-      RequestAccountEmail,
-      Login,
-      RefreshSession,
-      Logout,
-      LogoutEverywhere,
-      ChangePassword,
-      ConfirmPasswordReset,
-      UpdateProfile,
-      DeactivateUser,
-      ReactivateUser,
-      CreateAdministrator,
-      GetUser,
-      ListUsers,
-      ListSecurityEvents,
-      AccountEmailsProcessor,
-      SendVerificationOnRegistration,
-    ];
-    for (const service of services) bind(service).toSelf();
-    bind(UsersContract).to(UsersContractService);
-    bind(AccessGuard).to(UserAccessGuard);
+    for (const service of usersServices) bind(service).toSelf();
+    bind(UsersContract).toService(UsersContractService);
+    bind(AccessGuard).toService(UserAccessGuard);
   }),
   migrations: { '2026_11_22_000000_users_initial': initial },
 };

@@ -63,4 +63,5 @@ export {
   userUpdated,
 } from './users.events.js';
 export { AccountEmailsProcessor, SendVerificationOnRegistration } from './users.jobs.js';
+export { usersServices } from './users.services.js';
 export { UsersContractService } from './users-contract.service.js';

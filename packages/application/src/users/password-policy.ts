@@ -3,6 +3,13 @@ import { inject, injectable } from 'inversify';
 import type { Result } from 'neverthrow';
 import { PasswordStrengthEstimator } from './ports/password-hasher.port.js';
 import { UsersSettings } from './ports/users-settings.js';
+import {
+  type AccountInput,
+  type InvalidAccountInput,
+  type ParsedAccount,
+  parseAccountInput,
+  personalWords,
+} from './profile-input.js';
 
 /** The password rules: 8–128 characters, and not guessable (strength estimated against the person's own details). */
 @injectable()
@@ -26,4 +33,12 @@ export class PasswordPolicy {
       return checkPasswordStrength(this.estimator.estimate(password, inputs), this.settings.passwordMinScore, field);
     });
   }
+}
+
+/** A new account's details and password, each checked: what registration and admin creation both need. */
+export function checkNewAccount(
+  policy: PasswordPolicy,
+  input: AccountInput & { readonly password: string },
+): Result<ParsedAccount, InvalidAccountInput | WeakPassword> {
+  return parseAccountInput(input).andThen((account) => policy.check(input.password, personalWords(account)).map(() => account));
 }

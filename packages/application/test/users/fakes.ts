@@ -16,22 +16,15 @@ import { IdGenerator } from '../../src/platform/ports/id-generator.port.js';
 import { JobQueue } from '../../src/platform/ports/job-queue.port.js';
 import { type LogFields, Logger } from '../../src/platform/ports/logger.port.js';
 import { UnitOfWork } from '../../src/platform/ports/unit-of-work.port.js';
-import { DeactivateUser, ReactivateUser } from '../../src/users/commands/account-status.command.js';
-import { ChangePassword, ConfirmPasswordReset, PasswordReplacement } from '../../src/users/commands/change-password.command.js';
 import { CreateAdministrator } from '../../src/users/commands/create-administrator.command.js';
-import { Login } from '../../src/users/commands/login.command.js';
-import { Logout, LogoutEverywhere } from '../../src/users/commands/logout.command.js';
-import { RefreshSession } from '../../src/users/commands/refresh-session.command.js';
 import { RegisterUser, type RegisterUserInput } from '../../src/users/commands/register-user.command.js';
-import { RequestAccountEmail, SendAccountEmail } from '../../src/users/commands/send-account-email.command.js';
-import { UpdateProfile } from '../../src/users/commands/update-profile.command.js';
+import { SendAccountEmail } from '../../src/users/commands/send-account-email.command.js';
 import { VerifyEmail } from '../../src/users/commands/verify-email.command.js';
 import { InMemoryLoginThrottleStore } from '../../src/users/in-memory/in-memory-login-throttle.store.js';
 import { InMemoryOneTimeTokenStore } from '../../src/users/in-memory/in-memory-one-time-token.store.js';
 import { InMemorySecurityAuditLog } from '../../src/users/in-memory/in-memory-security-audit.log.js';
 import { InMemorySessionStore } from '../../src/users/in-memory/in-memory-session.store.js';
 import { InMemoryUserRepository } from '../../src/users/in-memory/in-memory-user.repository.js';
-import { PasswordPolicy } from '../../src/users/password-policy.js';
 import { type AccountMessage, AccountMessenger } from '../../src/users/ports/account-messenger.port.js';
 import { LoginThrottleStore } from '../../src/users/ports/login-throttle.store.port.js';
 import { OneTimeTokenStore } from '../../src/users/ports/one-time-token.store.port.js';
@@ -41,13 +34,8 @@ import { SecurityAuditLog } from '../../src/users/ports/security-audit-log.port.
 import { SessionStore } from '../../src/users/ports/session.store.port.js';
 import { UserRepository } from '../../src/users/ports/user.repository.port.js';
 import { UsersSettings } from '../../src/users/ports/users-settings.js';
-import { GetUser, ListSecurityEvents, ListUsers } from '../../src/users/queries/users.queries.js';
-import { SecurityAudit } from '../../src/users/security-audit.js';
-import { SessionIssuer } from '../../src/users/session-issuer.js';
 import type { UserView } from '../../src/users/user.view.js';
-import { UserAccessGuard } from '../../src/users/user-access.guard.js';
-import { AccountEmailsProcessor, SendVerificationOnRegistration } from '../../src/users/users.jobs.js';
-import { UsersContractService } from '../../src/users/users-contract.service.js';
+import { usersServices } from '../../src/users/users.services.js';
 import { InMemoryRecordingJobQueue } from '../platform/in-memory-fakes.js';
 
 export const SECOND = 1000;
@@ -207,34 +195,6 @@ export class FakeOpaqueTokens implements OpaqueTokens {
   }
 }
 
-const USE_CASES: readonly Newable[] = [
-  SecurityAudit,
-  PasswordPolicy,
-  PasswordReplacement,
-  SessionIssuer,
-  RegisterUser,
-  VerifyEmail,
-  SendAccountEmail,
-  RequestAccountEmail,
-  Login,
-  RefreshSession,
-  Logout,
-  LogoutEverywhere,
-  ChangePassword,
-  ConfirmPasswordReset,
-  UpdateProfile,
-  DeactivateUser,
-  ReactivateUser,
-  CreateAdministrator,
-  GetUser,
-  ListUsers,
-  ListSecurityEvents,
-  AccountEmailsProcessor,
-  SendVerificationOnRegistration,
-  UsersContractService,
-  UserAccessGuard,
-];
-
 export const STRONG_PASSWORD = 'correct horse battery staple';
 
 /** A fresh container wired to in-memory adapters and the fakes above, with handles on all of them. */
@@ -273,7 +233,7 @@ export function usersTestBed() {
   container.bind(OneTimeTokenStore).toConstantValue(oneTimeTokens);
   container.bind(LoginThrottleStore).toConstantValue(throttle);
   container.bind(SecurityAuditLog).toConstantValue(auditLog);
-  for (const useCase of USE_CASES) container.bind(useCase).toSelf();
+  for (const useCase of usersServices) container.bind(useCase).toSelf();
 
   const bed = {
     container,

@@ -16,6 +16,15 @@ const int = (min: number, max: number) =>
       .max(max, { error: `must be a whole number from ${min} to ${max}` }),
   );
 const emptyAsUndefined = (value: unknown) => (value === '' ? undefined : value);
+/** For variables holding a JSON document (a key set, a key). */
+const parseJson = (text: string, ctx: z.RefinementCtx): unknown => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+    return z.NEVER;
+  }
+};
 
 function isTrustProxy(value: string): boolean {
   if (/^\d+$/.test(value) || value === 'true' || value === 'false') return true;
@@ -90,14 +99,7 @@ export const configSchema = z.object({
     emptyAsUndefined,
     z
       .string()
-      .transform((text, ctx) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-          return z.NEVER;
-        }
-      })
+      .transform(parseJson)
       .pipe(
         z.object(
           {
@@ -124,14 +126,7 @@ export const configSchema = z.object({
     emptyAsUndefined,
     z
       .string()
-      .transform((text, ctx) => {
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-          return z.NEVER;
-        }
-      })
+      .transform(parseJson)
       .pipe(
         z.union(
           [

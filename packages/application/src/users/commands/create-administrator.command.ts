@@ -4,10 +4,10 @@ import { errAsync, ResultAsync } from 'neverthrow';
 import { Clock } from '../../platform/ports/clock.port.js';
 import { IdGenerator } from '../../platform/ports/id-generator.port.js';
 import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
-import { PasswordPolicy } from '../password-policy.js';
+import { checkNewAccount, PasswordPolicy } from '../password-policy.js';
 import { PasswordHasher } from '../ports/password-hasher.port.js';
 import { type EmailTaken, UserRepository } from '../ports/user.repository.port.js';
-import { type AccountInput, type InvalidAccountInput, parseAccountInput, personalWords } from '../profile-input.js';
+import type { AccountInput, InvalidAccountInput } from '../profile-input.js';
 import { SecurityAudit } from '../security-audit.js';
 import { toUserView, type UserView } from '../user.view.js';
 
@@ -27,9 +27,7 @@ export class CreateAdministrator {
   ) {}
 
   execute(input: AccountInput & { readonly password: string }): ResultAsync<UserView, CreateAdministratorError> {
-    const parsed = parseAccountInput(input).andThen((account) =>
-      this.policy.check(input.password, personalWords(account)).map(() => account),
-    );
+    const parsed = checkNewAccount(this.policy, input);
     if (parsed.isErr()) return errAsync(parsed.error);
     return ResultAsync.fromSafePromise(this.hasher.hash(input.password))
       .map((passwordHash) =>

@@ -4,17 +4,11 @@ import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { Clock } from '../../platform/ports/clock.port.js';
 import { IdGenerator } from '../../platform/ports/id-generator.port.js';
 import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
-import { PasswordPolicy } from '../password-policy.js';
+import { checkNewAccount, PasswordPolicy } from '../password-policy.js';
 import { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { SessionClient } from '../ports/session.store.port.js';
 import { type EmailTaken, UserRepository } from '../ports/user.repository.port.js';
-import {
-  type AccountInput,
-  type InvalidAccountInput,
-  type ParsedAccount,
-  parseAccountInput,
-  personalWords,
-} from '../profile-input.js';
+import type { AccountInput, InvalidAccountInput, ParsedAccount } from '../profile-input.js';
 import { SecurityAudit } from '../security-audit.js';
 import { toUserView, type UserView } from '../user.view.js';
 
@@ -46,9 +40,7 @@ export class RegisterUser {
   ) {}
 
   execute(input: RegisterUserInput): ResultAsync<UserView, RegisterUserError> {
-    const parsed = parseAccountInput(input).andThen((account) =>
-      this.policy.check(input.password, personalWords(account)).map(() => account),
-    );
+    const parsed = checkNewAccount(this.policy, input);
     if (parsed.isErr()) return errAsync(parsed.error);
     return new ResultAsync(this.register(input, parsed.value));
   }
