@@ -26,17 +26,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import {
-  createScratchDatabase,
-  deleteRedisPrefix,
-  envInt,
-  envUrl,
-  fmt,
-  redactUrl,
-  round,
-  runStandalone,
-  uniqueName,
-} from './support.js';
+import { envInt, fmt, log, redactUrl, round, runStandalone, type ServerUrls, serverUrlsFromEnv, withScratch } from './support.js';
 import {
   BENCH_PASSWORD,
   fmtP,
@@ -47,13 +37,13 @@ import {
   mannWhitney,
   registerVerified,
   type SampleSummary,
-  startUsersTarget,
   summarize,
   TimedClient,
   type UsersTarget,
+  withUsersTarget,
 } from './users-support.js';
 
-export interface AuthTimingOptions {
+export interface AuthTimingOptions extends ServerUrls {
   /** Measured requests per side of each pair. */
   readonly samples: number;
   /** Discarded A/B pairs before the measured ones. */
@@ -66,8 +56,6 @@ export interface AuthTimingOptions {
    * then B (whatever A leaves behind lands on B).
    */
   readonly order: 'random' | 'abba' | 'abab';
-  readonly databaseUrl?: string | undefined;
-  readonly redisUrl?: string | undefined;
 }
 
 export interface TimedSide {
@@ -156,8 +144,7 @@ export function authTimingOptionsFromEnv(): AuthTimingOptions {
     samples: envInt('BENCH_AUTH_SAMPLES', 150, 20, 5_000),
     warmup: envInt('BENCH_AUTH_WARMUP', 10, 0, 1_000),
     order: envOrder(),
-    databaseUrl: envUrl('DATABASE_URL'),
-    redisUrl: envUrl('REDIS_URL'),
+    ...serverUrlsFromEnv(),
   };
 }
 
@@ -187,8 +174,6 @@ function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Side {
   readonly label: string;
@@ -397,40 +382,27 @@ export async function runAuthTimingBench(options: AuthTimingOptions = authTiming
   );
 
   log('auth-timing: PGlite in memory + in-memory queue');
-  const embedded = await startUsersTarget({ config: TARGET_CONFIG });
-  try {
-    scenarios.push(await runScenario('PGlite + in-memory queue', embedded, options, { database: 'pglite', queue: 'memory' }));
-  } finally {
-    await embedded.stop();
-  }
+  scenarios.push(
+    await withUsersTarget({ config: TARGET_CONFIG }, (embedded) =>
+      runScenario('PGlite + in-memory queue', embedded, options, { database: 'pglite', queue: 'memory' }),
+    ),
+  );
 
   if (options.databaseUrl) {
     const queue = options.redisUrl ? 'redis' : 'memory';
     log(
       `auth-timing: PostgreSQL at ${redactUrl(options.databaseUrl)}, ${queue === 'redis' ? 'BullMQ on Redis' : 'in-memory queue'}`,
     );
-    const database = await createScratchDatabase(options.databaseUrl);
-    const queuePrefix = uniqueName('aurabench_auth');
-    try {
-      const target = await startUsersTarget({
-        databaseUrl: database.url,
-        ...(options.redisUrl ? { redisUrl: options.redisUrl, queuePrefix } : {}),
-        config: TARGET_CONFIG,
-      });
-      try {
-        scenarios.push(
-          await runScenario(`PostgreSQL + ${queue === 'redis' ? 'BullMQ/Redis' : 'in-memory queue'}`, target, options, {
+    scenarios.push(
+      await withScratch(options.databaseUrl, options.redisUrl, 'aurabench_auth', (scratch) =>
+        withUsersTarget({ ...scratch.backends, config: TARGET_CONFIG }, (target) =>
+          runScenario(`PostgreSQL + ${queue === 'redis' ? 'BullMQ/Redis' : 'in-memory queue'}`, target, options, {
             database: 'postgres',
             queue,
           }),
-        );
-      } finally {
-        await target.stop();
-      }
-    } finally {
-      await database.drop();
-      if (options.redisUrl) await deleteRedisPrefix(options.redisUrl, queuePrefix);
-    }
+        ),
+      ),
+    );
   } else {
     skipped.push('PostgreSQL: DATABASE_URL is not set');
   }

@@ -4,8 +4,7 @@
  * argument (a TargetSpec); reports `{ type: 'ready', url }` over IPC; stops on the message
  * `'stop'` or when the parent goes away.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import { PGlite } from '@electric-sql/pglite';
 import express from 'express';
 import { exportJWK, generateKeyPair } from 'jose';
@@ -16,37 +15,20 @@ import { startHttpServer } from '../apps/http/src/server.js';
 import { auraModules } from '../packages/adapters/src/modules.js';
 import { configFrom } from '../packages/adapters/src/platform/config/config.js';
 import { createAura } from '../packages/adapters/src/platform/create-aura.js';
+import type { Backends } from './support.js';
+import { closeServer, listen, type RunningTarget, serveTarget, targetConfig } from './target-process.js';
 
 export type TargetSpec =
   /** The full Aura HTTP app (every installed module, every middleware); PGlite in memory unless databaseUrl. */
-  | { readonly kind: 'aura'; readonly databaseUrl?: string; readonly redisUrl?: string; readonly queuePrefix?: string }
+  | ({ readonly kind: 'aura' } & Backends)
   /** Bare Express 5: /health/live returns {status:'up'}; /health/ready runs `select 1` on an in-memory PGlite. */
   | { readonly kind: 'bare-pglite' }
   /** Bare Express 5: /health/live; /health/ready runs `select 1` through a pg Pool. */
   | { readonly kind: 'bare-pg'; readonly databaseUrl: string; readonly poolSize: number };
 
-export type TargetMessage = { type: 'ready'; url: string } | { type: 'error'; message: string };
-
-interface Running {
+/** What the target reports over IPC once it listens. */
+export interface TargetReady {
   readonly url: string;
-  close(): Promise<void>;
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as AddressInfo;
-      resolve(`http://127.0.0.1:${address.port}`);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 /** A private Ed25519 JWK with a `kid`, as AUTH_SIGNING_KEY takes it. */
@@ -67,7 +49,7 @@ function bareApp(ready: () => Promise<unknown>): express.Express {
   return app;
 }
 
-async function start(spec: TargetSpec): Promise<Running> {
+async function start(spec: TargetSpec): Promise<RunningTarget<TargetReady>> {
   switch (spec.kind) {
     case 'aura': {
       // Production mode needs PostgreSQL and Redis; the embedded target runs as development.
@@ -76,19 +58,14 @@ async function start(spec: TargetSpec): Promise<Running> {
         NODE_ENV: production ? 'production' : 'development',
         // Production requires a configured signing key: a throw-away one, as tokens never leave this run.
         ...(production ? { AUTH_SIGNING_KEY: await throwAwaySigningKey() } : {}),
-        HOST: '127.0.0.1',
-        PORT: '0',
-        LOG_LEVEL: 'silent',
-        AURA_DATA_DIR: 'memory://',
-        ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl, DATABASE_MIGRATE_ON_START: 'true' } : {}),
-        ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl, QUEUE_PREFIX: spec.queuePrefix ?? 'aurabench' } : {}),
+        ...targetConfig(spec),
       });
       const aura = await createAura({ config, modules: auraModules });
       try {
         const { app } = await createHttpApp(aura, { modules: httpModules });
         const running = await startHttpServer(aura, app);
         return {
-          url: running.url,
+          ready: { url: running.url },
           close: async () => {
             running.server.closeAllConnections();
             await running.close();
@@ -105,7 +82,7 @@ async function start(spec: TargetSpec): Promise<Running> {
       const server = createServer(bareApp(() => pglite.query('select 1')));
       const url = await listen(server);
       return {
-        url,
+        ready: { url },
         close: async () => {
           await closeServer(server);
           await pglite.close();
@@ -118,7 +95,7 @@ async function start(spec: TargetSpec): Promise<Running> {
       const server = createServer(bareApp(() => pool.query('select 1')));
       const url = await listen(server);
       return {
-        url,
+        ready: { url },
         close: async () => {
           await closeServer(server);
           await pool.end();
@@ -128,30 +105,4 @@ async function start(spec: TargetSpec): Promise<Running> {
   }
 }
 
-async function main() {
-  const send = (message: TargetMessage) => process.send?.(message);
-  const spec = JSON.parse(process.argv[2] ?? '{}') as TargetSpec;
-  let running: Running;
-  try {
-    running = await start(spec);
-  } catch (error) {
-    send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exit(1);
-  }
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    const force = setTimeout(() => process.exit(2), 15_000);
-    force.unref();
-    await running.close().catch((error: unknown) => console.error('http-target: close failed', error));
-    process.exit(0);
-  };
-  process.on('message', (message) => {
-    if (message === 'stop') void stop();
-  });
-  process.on('disconnect', () => void stop());
-  send({ type: 'ready', url: running.url });
-}
-
-void main();
+void serveTarget('http-target', start);

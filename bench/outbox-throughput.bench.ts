@@ -22,26 +22,26 @@ import { type Aura, createAura } from '../packages/adapters/src/platform/create-
 import { InMemoryJobQueue } from '../packages/adapters/src/platform/queue/in-memory-job-queue.js';
 import { AuditControl, auditModule, ledgerModule, OpenAccount } from '../packages/adapters/test/fixtures/fixture-modules.js';
 import {
-  createScratchDatabase,
   deleteRedisPrefix,
   envInt,
-  envUrl,
   fmt,
+  log,
   percentile,
   redactUrl,
   round,
   runStandalone,
+  type ServerUrls,
+  serverUrlsFromEnv,
   sleep,
   uniqueName,
+  withScratch,
   withTimeout,
 } from './support.js';
 
-export interface OutboxBenchOptions {
+export interface OutboxBenchOptions extends ServerUrls {
   readonly events: number;
   readonly inFlight: number;
   readonly timeoutS: number;
-  readonly databaseUrl?: string | undefined;
-  readonly redisUrl?: string | undefined;
 }
 
 /** The pipeline settings every scenario runs with (printed with the results). */
@@ -106,12 +106,9 @@ export function outboxOptionsFromEnv(): OutboxBenchOptions {
     events: envInt('BENCH_EVENTS', 2_000, 1, 1_000_000),
     inFlight: envInt('BENCH_IN_FLIGHT', 8, 1, 1_000),
     timeoutS: envInt('BENCH_TIMEOUT_S', 300, 5, 3_600),
-    databaseUrl: envUrl('DATABASE_URL'),
-    redisUrl: envUrl('REDIS_URL'),
+    ...serverUrlsFromEnv(),
   };
 }
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Resolves when `count` reaches a target; `arm(n)` sets a new target and returns its promise. */
 class Countdown {
@@ -363,24 +360,19 @@ async function productionScenario(options: OutboxBenchOptions): Promise<OutboxSc
     return { ...base, skipped };
   }
   log(`outbox (b): ${base.database} + ${base.queue}, ${options.events} events, ${options.inFlight} in flight …`);
-  const database = await createScratchDatabase(options.databaseUrl);
-  const prefix = uniqueName('aurabench');
-  let pipeline: PipelineResult;
-  try {
-    pipeline = await runPipeline(
+  const redisUrl = options.redisUrl;
+  const pipeline = await withScratch(options.databaseUrl, redisUrl, 'aurabench', (scratch) =>
+    runPipeline(
       configFrom({
-        DATABASE_URL: database.url,
+        DATABASE_URL: scratch.databaseUrl,
         DATABASE_MIGRATE_ON_START: 'true',
-        REDIS_URL: options.redisUrl,
-        QUEUE_PREFIX: prefix,
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: scratch.queuePrefix,
         ...PIPELINE_SETTINGS,
       }),
       options,
-    );
-  } finally {
-    await database.drop();
-    await deleteRedisPrefix(options.redisUrl, prefix);
-  }
+    ),
+  );
   log(`outbox (b): ${fmt(pipeline.eventsPerSec)} events/s; baseline …`);
   const baseline = await bullmqBaseline(options.redisUrl, options.events, options.timeoutS);
   return { ...base, pipeline, baseline, ratio: round(pipeline.eventsPerSec / baseline.jobsPerSec, 4) };

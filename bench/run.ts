@@ -10,11 +10,14 @@ import { join, relative } from 'node:path';
 import { type AuthTimingResult, authTimingMarkdown, authTimingOptionsFromEnv, runAuthTimingBench } from './auth-timing.bench.js';
 import { type HttpBenchResult, httpMarkdown, httpOptionsFromEnv, runHttpBench } from './http-health.bench.js';
 import { type OutboxBenchResult, outboxMarkdown, outboxOptionsFromEnv, runOutboxBench } from './outbox-throughput.bench.js';
-import { envUrl, machineInfo, redactUrl, repoRoot } from './support.js';
+import { machineInfo, redactUrl, repoRoot, serverUrlsFromEnv } from './support.js';
 import { runUsersMeBench, type UsersMeResult, usersMeMarkdown, usersMeOptionsFromEnv } from './users-me.bench.js';
 
 const SUITES = ['http', 'outbox', 'auth-timing', 'users-me'] as const;
 type Suite = (typeof SUITES)[number];
+
+/** A suite's result, or the error it failed with. */
+type Outcome<T> = T | { error: string };
 
 interface Report {
   readonly startedAt: string;
@@ -23,10 +26,10 @@ interface Report {
   /** 1-minute load average when the run finished. */
   readonly loadAverage1mAtEnd: number;
   readonly environment: { databaseUrl: string | null; redisUrl: string | null };
-  readonly http?: HttpBenchResult | { error: string };
-  readonly outbox?: OutboxBenchResult | { error: string };
-  readonly authTiming?: AuthTimingResult | { error: string };
-  readonly usersMe?: UsersMeResult | { error: string };
+  readonly http?: Outcome<HttpBenchResult>;
+  readonly outbox?: Outcome<OutboxBenchResult>;
+  readonly authTiming?: Outcome<AuthTimingResult>;
+  readonly usersMe?: Outcome<UsersMeResult>;
 }
 
 function selectedSuites(): Suite[] {
@@ -38,6 +41,22 @@ function selectedSuites(): Suite[] {
 
 const message = (error: unknown) => (error instanceof Error ? (error.stack ?? error.message) : String(error));
 
+/** Runs `suite` when it was selected; a failure is logged and kept (the other suites still run). */
+async function runSuite<T>(selected: readonly Suite[], suite: Suite, run: () => Promise<T>): Promise<Outcome<T> | undefined> {
+  if (!selected.includes(suite)) return undefined;
+  try {
+    return await run();
+  } catch (error) {
+    console.error(`${suite} benchmark failed:`, error);
+    return { error: message(error) };
+  }
+}
+
+/** The suite's report section: its table, or the first line of its error. */
+function section<T extends object>(title: string, outcome: Outcome<T>, markdown: (result: T) => string): string {
+  return 'error' in outcome ? `${title} benchmark failed: ${String(outcome.error).split('\n')[0]}` : markdown(outcome);
+}
+
 async function main() {
   const suites = selectedSuites();
   // Validate every knob before the first (long) run.
@@ -47,45 +66,12 @@ async function main() {
   const usersMeOptions = usersMeOptionsFromEnv();
   const startedAt = new Date();
   const machine = machineInfo();
-  const databaseUrl = envUrl('DATABASE_URL');
-  const redisUrl = envUrl('REDIS_URL');
+  const { databaseUrl, redisUrl } = serverUrlsFromEnv();
 
-  let http: Report['http'];
-  let outbox: Report['outbox'];
-  if (suites.includes('http')) {
-    try {
-      http = await runHttpBench(httpOptions);
-    } catch (error) {
-      console.error('http benchmark failed:', error);
-      http = { error: message(error) };
-    }
-  }
-  if (suites.includes('outbox')) {
-    try {
-      outbox = await runOutboxBench(outboxOptions);
-    } catch (error) {
-      console.error('outbox benchmark failed:', error);
-      outbox = { error: message(error) };
-    }
-  }
-  let authTiming: Report['authTiming'];
-  let usersMe: Report['usersMe'];
-  if (suites.includes('auth-timing')) {
-    try {
-      authTiming = await runAuthTimingBench(authTimingOptions);
-    } catch (error) {
-      console.error('auth-timing benchmark failed:', error);
-      authTiming = { error: message(error) };
-    }
-  }
-  if (suites.includes('users-me')) {
-    try {
-      usersMe = await runUsersMeBench(usersMeOptions);
-    } catch (error) {
-      console.error('users-me benchmark failed:', error);
-      usersMe = { error: message(error) };
-    }
-  }
+  const http = await runSuite(suites, 'http', () => runHttpBench(httpOptions));
+  const outbox = await runSuite(suites, 'outbox', () => runOutboxBench(outboxOptions));
+  const authTiming = await runSuite(suites, 'auth-timing', () => runAuthTimingBench(authTimingOptions));
+  const usersMe = await runSuite(suites, 'users-me', () => runUsersMeBench(usersMeOptions));
 
   const report: Report = {
     startedAt: startedAt.toISOString(),
@@ -113,19 +99,10 @@ async function main() {
     `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB RAM; Node ${machine.node} (${machine.platform}); load average ${machine.loadAverage1m} at start, ${report.loadAverage1mAtEnd} at end. ` +
       `PostgreSQL: ${report.environment.databaseUrl ?? 'not set'}; Redis: ${report.environment.redisUrl ?? 'not set'}.`,
   ];
-  if (http) sections.push('', 'error' in http ? `HTTP benchmark failed: ${http.error.split('\n')[0]}` : httpMarkdown(http));
-  if (outbox)
-    sections.push('', 'error' in outbox ? `Outbox benchmark failed: ${outbox.error.split('\n')[0]}` : outboxMarkdown(outbox));
-  if (authTiming)
-    sections.push(
-      '',
-      'error' in authTiming ? `Auth timing benchmark failed: ${authTiming.error.split('\n')[0]}` : authTimingMarkdown(authTiming),
-    );
-  if (usersMe)
-    sections.push(
-      '',
-      'error' in usersMe ? `users/me benchmark failed: ${usersMe.error.split('\n')[0]}` : usersMeMarkdown(usersMe),
-    );
+  if (http) sections.push('', section('HTTP', http, httpMarkdown));
+  if (outbox) sections.push('', section('Outbox', outbox, outboxMarkdown));
+  if (authTiming) sections.push('', section('Auth timing', authTiming, authTimingMarkdown));
+  if (usersMe) sections.push('', section('users/me', usersMe, usersMeMarkdown));
   sections.push('', `Raw results: ${relative(process.cwd(), file) || file}`);
   console.log(sections.join('\n'));
   if ([http, outbox, authTiming, usersMe].some((result) => result !== undefined && 'error' in result)) process.exitCode = 1;

@@ -1,6 +1,6 @@
 /**
  * Small helpers shared by the benchmarks: bounded env knobs, percentiles, timeouts, machine
- * info and throw-away PostgreSQL databases / Redis key prefixes.
+ * info, progress lines and throw-away PostgreSQL databases / Redis key prefixes.
  */
 import { randomBytes } from 'node:crypto';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
@@ -28,6 +28,20 @@ export function envUrl(name: string): string | undefined {
   const raw = process.env[name]?.trim();
   return raw === undefined || raw === '' ? undefined : raw;
 }
+
+/** The servers the production-mode scenarios run on; each absent one skips what needs it. */
+export interface ServerUrls {
+  readonly databaseUrl?: string | undefined;
+  readonly redisUrl?: string | undefined;
+}
+
+/** DATABASE_URL and REDIS_URL from the environment. */
+export function serverUrlsFromEnv(): ServerUrls {
+  return { databaseUrl: envUrl('DATABASE_URL'), redisUrl: envUrl('REDIS_URL') };
+}
+
+/** A progress line on stderr (the report goes to stdout). */
+export const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The URL without its password, for printing. */
 export function redactUrl(url: string): string {
@@ -124,6 +138,48 @@ export async function createScratchDatabase(
       }
     },
   };
+}
+
+/** Where an app under test keeps its data: in-memory PGlite and in-memory queue unless set. */
+export interface Backends {
+  readonly databaseUrl?: string;
+  readonly redisUrl?: string;
+  /** Redis key prefix of the queue (only with `redisUrl`). */
+  readonly queuePrefix?: string;
+}
+
+/** A scratch database and Redis key prefix, both removed when the run is over. */
+export interface Scratch {
+  /** The scratch database's URL. */
+  readonly databaseUrl: string;
+  /** A unique Redis key prefix. */
+  readonly queuePrefix: string;
+  /** The scratch database, plus Redis under `queuePrefix` when there is a Redis. */
+  readonly backends: Backends;
+}
+
+/**
+ * Runs `run` on a fresh database on the server of `databaseUrl` and, with `redisUrl`, under a
+ * unique key prefix `<prefix>_<random>`; then drops the database and deletes the prefix's keys.
+ */
+export async function withScratch<T>(
+  databaseUrl: string,
+  redisUrl: string | undefined,
+  prefix: string,
+  run: (scratch: Scratch) => Promise<T>,
+): Promise<T> {
+  const database = await createScratchDatabase(databaseUrl);
+  const queuePrefix = uniqueName(prefix);
+  try {
+    return await run({
+      databaseUrl: database.url,
+      queuePrefix,
+      backends: { databaseUrl: database.url, ...(redisUrl ? { redisUrl, queuePrefix } : {}) },
+    });
+  } finally {
+    await database.drop();
+    if (redisUrl) await deleteRedisPrefix(redisUrl, queuePrefix);
+  }
 }
 
 /** Deletes every Redis key under `prefix:` (bounded SCAN loop). Returns how many were deleted. */

@@ -3,14 +3,11 @@
  * keep-alive HTTP client, account set-up through the real API (register, read the development
  * mailbox, verify, log in), and the statistics that compare two latency samples.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { percentile, repoRoot, round, sleep, withTimeout } from './support.js';
-import type { UsersTargetMessage, UsersTargetSpec } from './users-target.js';
-
-const targetFile = fileURLToPath(new URL('./users-target.ts', import.meta.url));
+import { percentile, round, sleep, withTimeout } from './support.js';
+import { forkTarget, withTarget } from './target-process.js';
+import type { UsersTargetReady, UsersTargetSpec } from './users-target.js';
 
 export interface UsersTarget {
   readonly url: string;
@@ -20,45 +17,13 @@ export interface UsersTarget {
 
 /** Forks bench/users-target.ts with `spec` and waits (bounded) until it listens. */
 export async function startUsersTarget(spec: UsersTargetSpec): Promise<UsersTarget> {
-  const child: ChildProcess = fork(targetFile, [JSON.stringify(spec)], {
-    cwd: repoRoot,
-    execArgv: ['--conditions=aura-source', '--import', 'tsx'],
-    env: { ...process.env, NODE_ENV: 'production' },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const kill = () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  try {
-    const ready = await withTimeout(
-      new Promise<{ url: string; bareUrl: string | null }>((resolve, reject) => {
-        child.once('message', (message: UsersTargetMessage) =>
-          message.type === 'ready' ? resolve(message) : reject(new Error(`users target failed:\n${message.message}`)),
-        );
-        child.once('exit', (code) => reject(new Error(`users target exited with code ${code} before it was ready`)));
-      }),
-      120_000,
-      'starting the users target',
-    );
-    return {
-      url: ready.url,
-      bareUrl: ready.bareUrl,
-      stop: async () => {
-        if (child.connected) child.send('stop');
-        try {
-          await withTimeout(exited, 20_000, 'stopping the users target');
-        } catch {
-          kill();
-          await exited;
-        }
-      },
-    };
-  } catch (error) {
-    kill();
-    await exited;
-    throw error;
-  }
+  const { ready, stop } = await forkTarget<UsersTargetReady>(new URL('./users-target.ts', import.meta.url), spec, 'users target');
+  return { url: ready.url, bareUrl: ready.bareUrl, stop };
+}
+
+/** Starts bench/users-target.ts with `spec`, runs `run` against it, and stops it. */
+export function withUsersTarget<T>(spec: UsersTargetSpec, run: (target: UsersTarget) => Promise<T>): Promise<T> {
+  return withTarget(startUsersTarget(spec), run);
 }
 
 export interface TimedResponse {

@@ -16,8 +16,7 @@
  *   same database (the full app's own PGlite instance, or a `pg.Pool` of 10 on the same
  *   PostgreSQL database). Only one of the two servers is loaded at a time.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import type { PGlite } from '@electric-sql/pglite';
 import express from 'express';
 import { createLocalJWKSet, type JSONWebKeySet, jwtVerify } from 'jose';
@@ -29,40 +28,20 @@ import { auraModules } from '../packages/adapters/src/modules.js';
 import { type AuraConfig, configFrom } from '../packages/adapters/src/platform/config/config.js';
 import { createAura } from '../packages/adapters/src/platform/create-aura.js';
 import { openDatabase, openPglite } from '../packages/adapters/src/platform/db/database.js';
+import type { Backends } from './support.js';
+import { closeServer, listen, type RunningTarget, serveTarget, targetConfig } from './target-process.js';
 
-export interface UsersTargetSpec {
-  readonly databaseUrl?: string;
-  readonly redisUrl?: string;
-  readonly queuePrefix?: string;
+export interface UsersTargetSpec extends Backends {
   /** Extra configuration for the full app (e.g. AUTH_LOCKOUT_THRESHOLD). */
   readonly config?: Readonly<Partial<Record<keyof AuraConfig, string>>>;
   /** Also serve the bare Express + jose + SQL `GET /api/users/me`. */
   readonly bare?: boolean;
 }
 
-export type UsersTargetMessage = { type: 'ready'; url: string; bareUrl: string | null } | { type: 'error'; message: string };
-
-interface Running {
+/** What the target reports over IPC once it listens. */
+export interface UsersTargetReady {
   readonly url: string;
   readonly bareUrl: string | null;
-  close(): Promise<void>;
-}
-
-function listen(server: Server): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address() as AddressInfo;
-      resolve(`http://127.0.0.1:${address.port}`);
-    });
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }
 
 /** Same checks as the app's verifier: asymmetric algorithms pinned, issuer, audience, required claims, `type: "access"`. */
@@ -114,16 +93,11 @@ function bareApp(jwks: JSONWebKeySet, config: AuraConfig, userById: (id: string)
 
 const USER_BY_ID = 'SELECT * FROM users.users WHERE id = $1';
 
-async function start(spec: UsersTargetSpec): Promise<Running> {
+async function start(spec: UsersTargetSpec): Promise<RunningTarget<UsersTargetReady>> {
   const config = configFrom({
     NODE_ENV: 'development',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'silent',
-    AURA_DATA_DIR: 'memory://',
+    ...targetConfig(spec),
     AUTH_RATE_LIMIT_MAX: '1000000',
-    ...(spec.databaseUrl ? { DATABASE_URL: spec.databaseUrl, DATABASE_MIGRATE_ON_START: 'true' } : {}),
-    ...(spec.redisUrl ? { REDIS_URL: spec.redisUrl, QUEUE_PREFIX: spec.queuePrefix ?? 'aurabench' } : {}),
     ...spec.config,
   });
   // PGlite: open it here so the bare handler can query the very same in-memory database.
@@ -162,37 +136,11 @@ async function start(spec: UsersTargetSpec): Promise<Running> {
       bareUrl = await listen(server);
       closers.push(() => closeServer(server));
     }
-    return { url: running.url, bareUrl, close: closeAll };
+    return { ready: { url: running.url, bareUrl }, close: closeAll };
   } catch (error) {
     await closeAll();
     throw error;
   }
 }
 
-async function main() {
-  const send = (message: UsersTargetMessage) => process.send?.(message);
-  const spec = JSON.parse(process.argv[2] ?? '{}') as UsersTargetSpec;
-  let running: Running;
-  try {
-    running = await start(spec);
-  } catch (error) {
-    send({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-    process.exit(1);
-  }
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    const force = setTimeout(() => process.exit(2), 15_000);
-    force.unref();
-    await running.close();
-    process.exit(0);
-  };
-  process.on('message', (message) => {
-    if (message === 'stop') void stop();
-  });
-  process.on('disconnect', () => void stop());
-  send({ type: 'ready', url: running.url, bareUrl: running.bareUrl });
-}
-
-void main();
+void serveTarget('users-target', start);
