@@ -120,8 +120,8 @@ export async function registerVerified(client: TimedClient, email: string): Prom
     if (token === undefined) await sleep(20);
   }
   if (token === undefined) throw new Error(`no verification email for ${email} within 6 s`);
-  // The mailbox holds the email before the worker's transaction that stores its token has
-  // committed (on PostgreSQL a fast client sees users.invalid_token for a moment): retry briefly.
+  // The dev mailbox writes the email once the code's transaction has committed; the retry only
+  // guards against an older app that wrote it before (a fast client saw users.invalid_token).
   for (let attempt = 0; ; attempt++) {
     const response = await client.send('POST', '/api/auth/verify-email', { token });
     if (response.status === 200) return user;
