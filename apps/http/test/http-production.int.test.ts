@@ -46,6 +46,14 @@ describe.runIf(hasPostgres && hasRedis)('HTTP in production mode (PostgreSQL + B
     await drop?.();
   });
 
+  it('does not serve the development mailbox, and publishes the configured signing key', async () => {
+    expect((await request(app).get('/dev/mailbox')).status).toBe(404);
+    expect((await request(app).get('/openapi.json')).body.paths['/dev/mailbox']).toBeUndefined();
+    const jwks = await request(app).get('/.well-known/jwks.json');
+    expect(jwks.body.keys.map((key: { kid: string }) => key.kid)).toEqual(['aura-test-signing-key', 'test-key-1']);
+    expect(JSON.stringify(jwks.body)).not.toContain('"d"');
+  });
+
   it('is ready on PostgreSQL and Redis', async () => {
     const res = await request(app).get('/health/ready');
     expect(res.status).toBe(200);
