@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Clock, IdempotencyStore } from '@aura/application/platform';
+import { type Clock, IDEMPOTENCY_LIMITS, type IdempotencyStore } from '@aura/application/platform';
 import type { RequestHandler } from 'express';
 import { HttpProblem, PROBLEM_CONTENT_TYPE } from '../platform/problem.js';
 import { ValidationProblem } from './validate.js';
@@ -13,7 +13,6 @@ declare module 'express-serve-static-core' {
 
 /** Printable ASCII, as the IETF httpapi Idempotency-Key draft allows, up to 255 characters. */
 const KEY = /^[\x21-\x7e]{1,255}$/;
-export const IDEMPOTENCY_LIMITS = { ttlMs: 24 * 3_600_000, staleMs: 60_000 } as const;
 
 /** Same JSON whatever the order of its keys. */
 function canonical(value: unknown): string {

@@ -1,4 +1,5 @@
-import type { ModuleDefinition } from '@aura/application/platform';
+import { type ModuleDefinition, PURGE_IDEMPOTENCY_KEYS_QUEUE, PurgeIdempotencyKeys } from '@aura/application/platform';
+import { ContainerModule } from 'inversify';
 import type { Migration } from 'kysely';
 import * as platformInit from './db/migrations/2026_11_21_000000_platform_outbox_inbox_dead_letters.js';
 import * as idempotencyKeys from './db/migrations/2026_11_21_000100_platform_idempotency_keys.js';
@@ -16,6 +17,10 @@ export interface AuraModule extends ModuleDefinition {
 export const platformModule: AuraModule = {
   name: 'platform',
   apiPrefix: 'admin',
+  jobs: [{ queue: PURGE_IDEMPOTENCY_KEYS_QUEUE, processor: PurgeIdempotencyKeys, concurrency: 1, everyMs: 3_600_000 }],
+  containerModule: new ContainerModule(({ bind }) => {
+    bind(PurgeIdempotencyKeys).toSelf();
+  }),
   migrations: {
     '2026_11_21_000000_platform_outbox_inbox_dead_letters': platformInit,
     '2026_11_21_000100_platform_idempotency_keys': idempotencyKeys,

@@ -257,12 +257,45 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
         );
       }
     }
+    for (const module of modules) {
+      for (const definition of module.jobs ?? []) {
+        if (definition.everyMs !== undefined) schedules.push(schedule(definition.queue, definition.everyMs));
+      }
+    }
     relay.start();
     logger.info('worker started', {
       eventQueues: subscriptions.queues(),
       jobQueues: modules.flatMap((m) => (m.jobs ?? []).map((j) => j.queue)),
     });
-    return { stop: () => relay.stop() };
+    return { stop: stopWorker };
+  };
+
+  const schedules: NodeJS.Timeout[] = [];
+  /**
+   * Enqueues a scheduled job now and every `everyMs`, with one job id per interval slot:
+   * several workers enqueue the same job, the queue keeps one.
+   */
+  const schedule = (queueName: string, everyMs: number): NodeJS.Timeout => {
+    const enqueue = () => {
+      const slot = Math.floor(Date.now() / everyMs);
+      const scheduledFor = new Date(slot * everyMs).toISOString();
+      queue
+        .enqueue({
+          queue: queueName,
+          name: 'scheduled',
+          data: { correlationId: `${queueName}:${scheduledFor}`, scheduledFor },
+          options: { jobId: `${queueName}:${slot}` },
+        })
+        .catch((error: unknown) => logger.warn('could not enqueue a scheduled job', { queue: queueName, err: error }));
+    };
+    enqueue();
+    const timer = setInterval(enqueue, everyMs);
+    timer.unref();
+    return timer;
+  };
+  const stopWorker = async () => {
+    for (const timer of schedules.splice(0)) clearInterval(timer);
+    await relay.stop();
   };
 
   const aura: Aura = {
@@ -281,7 +314,7 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
     close() {
       closing ??= (async () => {
         await starting?.catch(() => undefined);
-        await relay.stop();
+        await stopWorker();
         await closeResources();
         await container.unbindAll();
       })();

@@ -58,4 +58,12 @@ export class KyselyLoginThrottleStore implements LoginThrottleStore {
   async clear(key: string): Promise<void> {
     await this.db.deleteFrom('users.login_throttle').where('key', '=', storedKey(key)).execute();
   }
+
+  async purgeIdleSince(before: Date): Promise<number> {
+    const result = await this.db
+      .deleteFrom('users.login_throttle')
+      .where((eb) => eb.or([eb('last_failure_at', 'is', null), eb('last_failure_at', '<', before)]))
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -67,4 +67,9 @@ export class KyselyOneTimeTokenStore implements OneTimeTokenStore {
       .executeTakeFirst();
     return row?.created_at;
   }
+
+  async purgeExpired(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('users.one_time_tokens').where('expires_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
 }

@@ -103,4 +103,17 @@ export class KyselySessionStore implements SessionStore {
       .executeTakeFirst();
     return Number(result.numUpdatedRows);
   }
+
+  async purgeExpired(before: Date): Promise<number> {
+    return this.transactions.join(async () => {
+      const tokens = await this.db.deleteFrom('users.refresh_tokens').where('expires_at', '<', before).executeTakeFirst();
+      await this.db
+        .deleteFrom('users.refresh_token_families as f')
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('users.refresh_tokens as t').select('t.token_hash').whereRef('t.family_id', '=', 'f.id'))),
+        )
+        .execute();
+      return Number(tokens.numDeletedRows);
+    });
+  }
 }

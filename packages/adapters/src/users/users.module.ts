@@ -8,6 +8,8 @@ import {
   OpaqueTokens,
   PasswordHasher,
   PasswordStrengthEstimator,
+  PURGE_EXPIRED_CREDENTIALS_QUEUE,
+  PurgeExpiredCredentials,
   SecurityAuditLog,
   SendVerificationOnRegistration,
   SessionStore,
@@ -54,7 +56,10 @@ export const usersModule: AuraModule = {
       handler: SendVerificationOnRegistration,
     },
   ],
-  jobs: [{ queue: ACCOUNT_EMAILS_QUEUE, processor: AccountEmailsProcessor, concurrency: 4 }],
+  jobs: [
+    { queue: ACCOUNT_EMAILS_QUEUE, processor: AccountEmailsProcessor, concurrency: 4 },
+    { queue: PURGE_EXPIRED_CREDENTIALS_QUEUE, processor: PurgeExpiredCredentials, concurrency: 1, everyMs: 3_600_000 },
+  ],
   containerModule: new ContainerModule(({ bind }) => {
     bind(UsersSettings).toDynamicValue((context) => usersSettingsFrom(context.get<AuraConfig>(AuraConfigToken)));
     bind(AccountMailSettings).toDynamicValue((context) => ({

@@ -226,6 +226,36 @@ describe('createAura', () => {
     expect(await aura.metrics.registry.metrics()).toMatch(/aura_jobs_total{queue="scoped.record",outcome="completed"} 3/);
   });
 
+  it('runs scheduled jobs at start and every interval, one job id per interval, until the worker stops', async () => {
+    class Tick implements JobProcessor {
+      static seen: JobContext[] = [];
+      async process(job: JobContext) {
+        Tick.seen.push(job);
+      }
+    }
+    const ticking: AuraModule = {
+      name: 'ticking',
+      jobs: [{ queue: 'ticking.tick', processor: Tick, everyMs: 150 }],
+      containerModule: new ContainerModule(({ bind }) => {
+        bind(Tick).toSelf();
+      }),
+    };
+    const aura = await start({ modules: [ticking] });
+    const worker = await aura.startWorker();
+    await waitUntil(() => Tick.seen.length >= 3, 'three ticks');
+    await worker.stop();
+    const count = Tick.seen.length;
+    const slots = Tick.seen.map((job) => job.id);
+    expect(new Set(slots).size).toBe(slots.length);
+    for (const job of Tick.seen) {
+      const data = job.data as { correlationId: string; scheduledFor: string };
+      expect(job.id).toBe(`ticking.tick:${Date.parse(data.scheduledFor) / 150}`);
+      expect(data.correlationId).toBe(`ticking.tick:${data.scheduledFor}`);
+    }
+    await settle(400);
+    expect(Tick.seen.length).toBe(count);
+  });
+
   it('shares one start between concurrent callers and one close between concurrent closers', async () => {
     const aura = await start({ modules: [ledgerModule] });
     const [a, b] = await Promise.all([aura.startWorker(), aura.startWorker()]);

@@ -55,6 +55,16 @@ describe.each(targets)('LoginThrottleStore contract: $name', (target) => {
     store = await backEnd.fresh();
   });
 
+  it('purges counters idle since the given time, keeping those still able to lock', async () => {
+    await store.claim('email:idle@example.com', plus(0), policy);
+    await store.claim('email:busy@example.com', plus(0), policy);
+    await store.claim('email:busy@example.com', plus(20 * 60_000), policy);
+    expect(await store.purgeIdleSince(plus(10 * 60_000))).toBe(1);
+    // The purged key starts afresh; the kept one still counts its failures.
+    expect(await store.claim('email:idle@example.com', plus(21 * 60_000), policy)).toMatchObject({ state: { failures: 1 } });
+    expect(await store.claim('email:busy@example.com', plus(21 * 60_000), policy)).toMatchObject({ state: { failures: 2 } });
+  });
+
   it('allows claims up to the threshold, counting them, then refuses with the lock end', async () => {
     const key = 'email:ada@example.com';
     const claims = [];

@@ -70,6 +70,19 @@ describe.each(targets)('OneTimeTokenStore contract: $name', (target) => {
     return tokenHash;
   }
 
+  it('purges tokens, used or not, that expired before the given time, and keeps the others', async () => {
+    const userId = await harness.user();
+    const old = await issue(userId, 'email_verification', T0);
+    await store.markUsed(old, plus(1_000));
+    const oldUnused = await issue(userId, 'password_reset', T0);
+    const fresh = await issue(userId, 'email_verification', plus(2 * HOUR));
+    expect(await store.purgeExpired(plus(HOUR + 1))).toBe(2);
+    expect(await store.findForUse(old)).toBeUndefined();
+    expect(await store.findForUse(oldUnused)).toBeUndefined();
+    expect(await store.findForUse(fresh)).toMatchObject({ usedAt: null });
+    expect(await store.purgeExpired(plus(HOUR + 1))).toBe(0);
+  });
+
   it('issues a token, finds it for use, and marks it used', async () => {
     const userId = await harness.user();
     const tokenHash = await issue(userId, 'email_verification');

@@ -124,6 +124,27 @@ describe.each(targets)('SessionStore contract: $name', (target) => {
     return { familyId, tokenHash };
   }
 
+  it('purges expired tokens and the families they leave empty, keeping live ones', async () => {
+    const userId = await harness.user();
+    const expiring = await start(userId);
+    const next = hash();
+    await store.rotate({
+      usedTokenHash: expiring.tokenHash,
+      familyId: expiring.familyId,
+      userId,
+      tokenHash: next,
+      issuedAt: plus(DAY),
+      expiresAt: plus(40 * DAY),
+    });
+    const gone = await start(userId);
+    expect(await store.purgeExpired(plus(35 * DAY))).toBe(2);
+    expect(await store.findForRotation(expiring.tokenHash)).toBeUndefined();
+    expect(await store.findForRotation(gone.tokenHash)).toBeUndefined();
+    expect(await store.findForRotation(next)).toMatchObject({ familyId: expiring.familyId, usedAt: null });
+    // The emptied family is gone: revoking everything of the user finds only the live one.
+    expect(await store.revokeAllForUser(userId, plus(36 * DAY), 'logout_all')).toBe(1);
+  });
+
   it('starts a family whose first token is found for rotation, live and unused', async () => {
     const userId = await harness.user();
     const { familyId, tokenHash } = await start(userId, { ip: '203.0.113.7', userAgent: 'Mozilla/5.0 (test)' });

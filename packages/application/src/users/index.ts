@@ -62,6 +62,11 @@ export {
   usersEvents,
   userUpdated,
 } from './users.events.js';
-export { AccountEmailsProcessor, SendVerificationOnRegistration } from './users.jobs.js';
+export {
+  AccountEmailsProcessor,
+  PURGE_EXPIRED_CREDENTIALS_QUEUE,
+  PurgeExpiredCredentials,
+  SendVerificationOnRegistration,
+} from './users.jobs.js';
 export { usersServices } from './users.services.js';
 export { UsersContractService } from './users-contract.service.js';

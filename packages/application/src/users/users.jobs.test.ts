@@ -1,9 +1,15 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type UsersTestBed, usersTestBed } from '../../test/users/fakes.js';
+import { DAY, STRONG_PASSWORD, type UsersTestBed, usersTestBed } from '../../test/users/fakes.js';
 import type { IntegrationEvent } from '../platform/events/index.js';
 import type { JobContext } from '../platform/ports/job-queue.port.js';
-import { ACCOUNT_EMAILS_QUEUE, type AccountEmailJob, RequestAccountEmail } from './commands/send-account-email.command.js';
-import { AccountEmailsProcessor, SendVerificationOnRegistration } from './users.jobs.js';
+import { Login } from './commands/login.command.js';
+import {
+  ACCOUNT_EMAILS_QUEUE,
+  type AccountEmailJob,
+  RequestAccountEmail,
+  SendAccountEmail,
+} from './commands/send-account-email.command.js';
+import { AccountEmailsProcessor, PurgeExpiredCredentials, SendVerificationOnRegistration } from './users.jobs.js';
 
 let bed: UsersTestBed;
 
@@ -92,5 +98,23 @@ describe('SendVerificationOnRegistration', () => {
     expect(published?.data).toMatchObject({ status: 'active' });
     await bed.get(SendVerificationOnRegistration).handle(registeredEvent({ userId: admin.id, status: 'active' }));
     expect(bed.messenger.sent).toEqual([]);
+  });
+});
+
+describe('PurgeExpiredCredentials', () => {
+  it('purges expired refresh tokens and codes, and idle login counters, and logs the counts', async () => {
+    const user = await bed.activeUser({ email: 'ana@example.com' });
+    await bed.get(Login).execute({ email: 'ana@example.com', password: STRONG_PASSWORD });
+    await bed.get(Login).execute({ email: 'nobody@example.com', password: 'a wrong guess' });
+    await bed.get(SendAccountEmail).execute({ kind: 'password_reset', userId: user.id });
+    bed.clock.advance(8 * DAY);
+    await bed.get(PurgeExpiredCredentials).process();
+    expect(bed.sessions.familiesOf(user.id)).toEqual([]);
+    expect(await bed.oneTimeTokens.lastIssuedAt(user.id, 'password_reset')).toBeUndefined();
+    expect(bed.logger.entries.find((e) => e.message === 'expired credentials purged')?.fields).toEqual({
+      refreshTokens: 1,
+      oneTimeTokens: 2, // the spent verification code and the reset code
+      loginCounters: 1,
+    });
   });
 });

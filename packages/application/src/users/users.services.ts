@@ -14,7 +14,7 @@ import { GetUser, ListSecurityEvents, ListUsers } from './queries/users.queries.
 import { SecurityAudit } from './security-audit.js';
 import { SessionIssuer } from './session-issuer.js';
 import { UserAccessGuard } from './user-access.guard.js';
-import { AccountEmailsProcessor, SendVerificationOnRegistration } from './users.jobs.js';
+import { AccountEmailsProcessor, PurgeExpiredCredentials, SendVerificationOnRegistration } from './users.jobs.js';
 import { UsersContractService } from './users-contract.service.js';
 
 /**
@@ -45,6 +45,7 @@ export const usersServices: readonly Newable[] = [
   ListUsers,
   ListSecurityEvents,
   AccountEmailsProcessor,
+  PurgeExpiredCredentials,
   SendVerificationOnRegistration,
   UsersContractService,
   UserAccessGuard,

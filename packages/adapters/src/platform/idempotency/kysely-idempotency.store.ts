@@ -63,6 +63,11 @@ export class KyselyIdempotencyStore implements IdempotencyStore {
       .execute();
   }
 
+  async purgeCreatedBefore(before: Date): Promise<number> {
+    const result = await this.db.deleteFrom('platform.idempotency_keys').where('created_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async release(scope: string, key: string): Promise<void> {
     await this.db
       .deleteFrom('platform.idempotency_keys')

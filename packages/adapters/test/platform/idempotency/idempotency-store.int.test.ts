@@ -40,6 +40,16 @@ describe.each(handleTargets)('KyselyIdempotencyStore on $name', (target) => {
     });
   });
 
+  it('purges the keys created before a time, completed or not, and keeps the newer ones', async () => {
+    await store.begin(request({ key: 'old-done' }), at('2026-11-20T09:00:00Z'), DAY);
+    await store.complete('user-1', 'old-done', { status: 201, body: null }, at('2026-11-20T09:00:01Z'));
+    await store.begin(request({ key: 'old-open' }), at('2026-11-20T09:30:00Z'), DAY);
+    await store.begin(request({ key: 'new' }), at('2026-11-21T09:30:00Z'), DAY);
+    expect(await store.purgeCreatedBefore(at('2026-11-20T10:00:00Z'))).toBe(2);
+    const left = await database.handle.db.selectFrom('platform.idempotency_keys').select('key').execute();
+    expect(left).toEqual([{ key: 'new' }]);
+  });
+
   it('refuses the same key for another request (body, path)', async () => {
     const now = at('2026-11-21T10:00:00Z');
     await store.begin(request(), now, DAY);

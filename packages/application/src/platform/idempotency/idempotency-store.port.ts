@@ -38,5 +38,10 @@ export interface IdempotencyStore {
   complete(scope: string, key: string, response: StoredResponse, now: Date): Promise<void>;
   /** Forgets a claim whose request failed with a fault, so a retry can run it again. */
   release(scope: string, key: string): Promise<void>;
+  /** Deletes the keys created before `before`; returns how many. */
+  purgeCreatedBefore(before: Date): Promise<number>;
 }
 export const IdempotencyStore = Symbol.for('aura.platform.IdempotencyStore');
+
+/** Keys live 24 hours; a claim never completed within a minute (its process died) may be taken over. */
+export const IDEMPOTENCY_LIMITS = { ttlMs: 24 * 3_600_000, staleMs: 60_000 } as const;

@@ -15,6 +15,12 @@ export interface JobDefinition {
   readonly processor: ServiceIdentifier<JobProcessor>;
   /** Jobs of this queue run at most this many at a time per worker process. */
   readonly concurrency?: number;
+  /**
+   * Run it on a schedule too: every worker enqueues it at start and then every `everyMs`,
+   * under one job id per interval, so any number of workers run it about once per interval.
+   * Scheduled jobs carry `{ correlationId, scheduledFor }` and must be safe to run twice.
+   */
+  readonly everyMs?: number;
 }
 
 /**

@@ -23,4 +23,15 @@ export class InMemoryLoginThrottleStore implements LoginThrottleStore {
   async clear(key: string): Promise<void> {
     this.#states.delete(key);
   }
+
+  async purgeIdleSince(before: Date): Promise<number> {
+    let purged = 0;
+    for (const [key, state] of [...this.#states]) {
+      if (state.lastFailureAt === null || state.lastFailureAt < before) {
+        this.#states.delete(key);
+        purged += 1;
+      }
+    }
+    return purged;
+  }
 }

@@ -42,6 +42,12 @@ export class InMemoryOneTimeTokenStore implements OneTimeTokenStore {
     if (token !== undefined) this.#tokens.set(tokenHash, copy({ ...token, usedAt: at }));
   }
 
+  async purgeExpired(before: Date): Promise<number> {
+    const expired = [...this.#tokens.values()].filter((token) => token.expiresAt < before);
+    for (const token of expired) this.#tokens.delete(token.tokenHash);
+    return expired.length;
+  }
+
   async lastIssuedAt(userId: string, purpose: OneTimeTokenPurpose): Promise<Date | undefined> {
     let latest: Date | undefined;
     for (const token of this.#tokens.values()) {

@@ -77,6 +77,19 @@ export class InMemorySessionStore implements SessionStore {
     });
   }
 
+  async purgeExpired(before: Date): Promise<number> {
+    let purged = 0;
+    for (const token of [...this.#tokens.values()]) {
+      if (token.expiresAt < before) {
+        this.#tokens.delete(token.tokenHash);
+        purged += 1;
+      }
+    }
+    const live = new Set([...this.#tokens.values()].map((token) => token.familyId));
+    for (const familyId of [...this.#families.keys()]) if (!live.has(familyId)) this.#families.delete(familyId);
+    return purged;
+  }
+
   async revokeFamily(familyId: string, at: Date, reason: SessionRevocationReason): Promise<boolean> {
     const family = this.#families.get(familyId);
     if (family === undefined || family.revokedAt !== null) return false;

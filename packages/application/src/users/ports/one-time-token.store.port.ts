@@ -21,5 +21,7 @@ export interface OneTimeTokenStore {
   markUsed(tokenHash: string, at: Date): Promise<void>;
   /** When the user's latest token of this purpose was issued (to refuse floods of emails). */
   lastIssuedAt(userId: string, purpose: OneTimeTokenPurpose): Promise<Date | undefined>;
+  /** Deletes tokens, used or not, that expired before `before`; returns how many. */
+  purgeExpired(before: Date): Promise<number>;
 }
 export const OneTimeTokenStore = Symbol.for('aura.users.OneTimeTokenStore');

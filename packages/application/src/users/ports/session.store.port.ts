@@ -41,5 +41,11 @@ export interface SessionStore {
   revokeFamily(familyId: string, at: Date, reason: SessionRevocationReason): Promise<boolean>;
   /** Revokes every live family of the user; returns how many. */
   revokeAllForUser(userId: string, at: Date, reason: SessionRevocationReason): Promise<number>;
+  /**
+   * Deletes refresh tokens that expired before `before` (an expired token is refused anyway,
+   * reuse detection only matters while it could still be used) and the families left empty.
+   * Returns how many tokens.
+   */
+  purgeExpired(before: Date): Promise<number>;
 }
 export const SessionStore = Symbol.for('aura.users.SessionStore');
