@@ -28,6 +28,11 @@ export interface HttpAppOptions {
   readonly modules?: readonly HttpModule[];
 }
 
+/** `localhost`, 127.0.0.0/8 or ::1. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
 export class HttpModuleNotInstalledError extends Error {
   override readonly name = 'HttpModuleNotInstalledError';
 }
@@ -39,11 +44,17 @@ export class HttpModuleNotInstalledError extends Error {
  */
 export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): Promise<{ app: Express; api: HttpApi }> {
   const installed = new Set(aura.modules.map((m) => m.name));
-  // The development mailbox shows account emails to whoever asks: never in production.
-  const platformModules =
-    aura.config.NODE_ENV === 'production'
-      ? [jwksHttpModule, deadLettersHttpModule]
-      : [jwksHttpModule, deadLettersHttpModule, devMailboxHttpModule];
+  // The development mailbox shows account emails (verification and reset codes) to whoever
+  // asks: never in production, and only while the server listens on loopback.
+  const mailboxServed = aura.config.NODE_ENV !== 'production' && isLoopbackHost(aura.config.HOST);
+  if (aura.config.NODE_ENV !== 'production' && !mailboxServed) {
+    aura.logger.warn('GET /dev/mailbox is not served: HOST is not a loopback address (read the .eml files instead)', {
+      host: aura.config.HOST,
+    });
+  }
+  const platformModules = mailboxServed
+    ? [jwksHttpModule, deadLettersHttpModule, devMailboxHttpModule]
+    : [jwksHttpModule, deadLettersHttpModule];
   const modules = [...platformModules, ...(options.modules ?? [])];
   for (const module of modules) {
     if (!installed.has(module.module)) {

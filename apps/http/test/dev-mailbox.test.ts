@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../../packages/adapters/src/platform/config/config.js';
 import { type Aura, createAura } from '../../../packages/adapters/src/platform/create-aura.js';
 import { DevMailbox, InMemoryDevMailbox } from '../../../packages/adapters/src/platform/mail/dev-mailbox.js';
-import { createHttpApp } from '../src/app.js';
-import { devMailboxHttpModule } from '../src/platform/dev-mailbox.routes.js';
+import { createHttpApp, isLoopbackHost } from '../src/app.js';
 
 let aura: Aura;
 let app: Awaited<ReturnType<typeof createHttpApp>>['app'];
@@ -12,10 +11,9 @@ const mailbox = new InMemoryDevMailbox();
 
 beforeAll(async () => {
   aura = await createAura({ config: configFrom(), modules: [] });
-  // create-aura may or may not bind the mailbox yet: this test always uses its own.
-  if (aura.container.isBound(DevMailbox)) aura.container.rebind(DevMailbox).toConstantValue(mailbox);
-  else aura.container.bind(DevMailbox).toConstantValue(mailbox);
-  ({ app } = await createHttpApp(aura, { modules: [devMailboxHttpModule] }));
+  // This test reads and writes a mailbox of its own.
+  aura.container.rebind(DevMailbox).toConstantValue(mailbox);
+  ({ app } = await createHttpApp(aura));
 });
 afterAll(() => aura.close());
 
@@ -145,5 +143,21 @@ describe('the development mailbox over HTTP', () => {
       expect.arrayContaining(['200', '400', '404']),
     );
     expect(paths['/dev/mailbox/{id}/raw']?.get?.responses).toHaveProperty(['200', 'content', 'message/rfc822']);
+  });
+});
+
+describe('where the development mailbox is served', () => {
+  it('only outside production and on a loopback address', async () => {
+    for (const host of ['127.0.0.1', '127.8.9.10', 'localhost', '::1']) expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.5', 'aura.example.org', '127.0.0.1.example.org']) {
+      expect(isLoopbackHost(host), host).toBe(false);
+    }
+    const exposed = await createAura({ config: configFrom({ HOST: '0.0.0.0' }), modules: [] });
+    try {
+      const { app: exposedApp } = await createHttpApp(exposed);
+      expect((await request(exposedApp).get('/dev/mailbox')).status).toBe(404);
+    } finally {
+      await exposed.close();
+    }
   });
 });

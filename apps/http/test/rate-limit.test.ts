@@ -4,7 +4,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { MemoryRateLimiter } from '../../../packages/adapters/src/platform/rate-limit/memory-rate-limiter.js';
 import { errorHandler } from '../src/middleware/error-handler.js';
-import { rateLimit } from '../src/middleware/rate-limit.js';
+import { clientKey, rateLimit } from '../src/middleware/rate-limit.js';
 
 const silent: Logger = {
   debug: () => undefined,
@@ -100,5 +100,19 @@ describe('rateLimit middleware', () => {
     const res = await request(appWith(broken, policy(1))).get('/limited');
     expect(res.status).toBe(500);
     expect(res.body.type).toBe('urn:aura:problem:internal');
+  });
+});
+
+describe('clientKey', () => {
+  it('keys IPv4 as is, IPv4-mapped IPv6 as the IPv4, and IPv6 by its /64 network', () => {
+    expect(clientKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(clientKey('2001:db8:1:2:aaaa:bbbb:cccc:dddd')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:0db8:0001:0002::1')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:DB8:1:2:FFFF::9')).toBe('2001:db8:1:2::/64');
+    expect(clientKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(clientKey('::1')).toBe('0:0:0:0::/64');
+    expect(clientKey(undefined)).toBe('unknown');
+    expect(clientKey('')).toBe('unknown');
   });
 });

@@ -1,10 +1,31 @@
+import { isIPv4, isIPv6 } from 'node:net';
 import type { RateLimiter, RateLimitPolicy } from '@aura/application/platform';
 import type { Request, RequestHandler } from 'express';
 import { HttpProblem } from '../platform/problem.js';
 
 /**
+ * The rate-limit key of a client address: an IPv4 address as it is (also when written as
+ * IPv4-mapped IPv6), an IPv6 address by its /64 network, which one subscriber usually has
+ * whole (counting each of its addresses apart would let it make 2^64 times the limit).
+ */
+export function clientKey(address: string | undefined): string {
+  if (address === undefined || address === '') return 'unknown';
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  if (mapped !== undefined && isIPv4(mapped)) return mapped;
+  if (!isIPv6(address)) return address;
+  const [head = '', tail = ''] = address.toLowerCase().split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === '' ? [] : tail.split(':');
+  const groups = address.includes('::') ? [...left, ...Array(8 - left.length - right.length).fill('0'), ...right] : left;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
+}
+
+/**
  * Limits a route (or a router) to `policy.limit` requests per `policy.windowSeconds` per key,
- * by default the client address (`req.ip`, which honours the `trust proxy` setting).
+ * by default the client address (`req.ip`, which honours the `trust proxy` setting; IPv6 by /64).
  *
  * Every response it sees gets the IETF draft headers (draft-ietf-httpapi-ratelimit-headers-06)
  * `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` (seconds until the window
@@ -14,7 +35,7 @@ import { HttpProblem } from '../platform/problem.js';
 export function rateLimit(
   limiter: RateLimiter,
   policy: RateLimitPolicy,
-  keyOf: (req: Request) => string = (req) => req.ip ?? 'unknown',
+  keyOf: (req: Request) => string = (req) => clientKey(req.ip),
 ): RequestHandler {
   return async (req, res, next) => {
     const decision = await limiter.consume(policy, keyOf(req));

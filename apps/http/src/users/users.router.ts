@@ -1,6 +1,7 @@
 import type { Aura } from '@aura/adapters/platform';
 import { MAX_PAGE_SIZE } from '@aura/application/platform';
 import { DeactivateUser, GetUser, ListSecurityEvents, ListUsers, ReactivateUser, UpdateProfile } from '@aura/application/users';
+import { isWellFormedText } from '@aura/domain/users';
 import { z } from 'zod';
 import type { HttpApi } from '../platform/http-api.js';
 import type { HttpModule } from '../platform/http-module.js';
@@ -9,7 +10,8 @@ import { securityEventSchema, toUserJson, userSchema } from './users.schemas.js'
 
 const tags = ['Users'];
 const page = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
-const idParams = z.object({ id: z.uuid() });
+/** Lower-cased: the same id in any case is the same account (PostgreSQL compares uuids that way too). */
+const idParams = z.object({ id: z.uuid().transform((id) => id.toLowerCase()) });
 const notFound = { 'users.user_not_found': { status: 404, description: 'No such user.' } } as const;
 
 function registerUserRoutes(api: HttpApi, aura: Aura): void {
@@ -107,7 +109,20 @@ function registerUserRoutes(api: HttpApi, aura: Aura): void {
     description: 'Ends every session at once: refresh tokens are revoked and the user’s still-valid access tokens are refused.',
     tags,
     auth: ['admin'],
-    request: { params: idParams, body: z.strictObject({ reason: z.string().trim().min(1).max(500).optional() }).nullish() },
+    request: {
+      params: idParams,
+      body: z
+        .strictObject({
+          reason: z
+            .string()
+            .trim()
+            .min(1)
+            .max(500)
+            .refine(isWellFormedText, { error: 'must be text without NUL characters or lone surrogates' })
+            .optional(),
+        })
+        .nullish(),
+    },
     success: { status: 200, description: 'The deactivated account.', schema: userSchema },
     errors: {
       ...notFound,

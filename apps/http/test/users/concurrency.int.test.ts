@@ -87,6 +87,10 @@ describe('on PostgreSQL + Redis', () => {
     await raceRegistrations(served);
   });
 
+  it('leaves nothing issued from the old password working when logins race a password change', async () => {
+    await racePasswordChange(served);
+  });
+
   it('rotates a refresh token once when 10 clients spend it at once, and revokes its family', async () => {
     const user = await activeUser(served.t.app);
     const { refreshToken } = await login(served.t.app, user.email, user.password);
@@ -110,6 +114,43 @@ describe('on PostgreSQL + Redis', () => {
   });
 });
 
+/**
+ * An attacker holding the old password keeps logging in (and refreshing) while the owner
+ * changes it: whatever interleaving happens, nothing issued from the old password may work
+ * afterwards.
+ */
+async function racePasswordChange(served: Served): Promise<void> {
+  const user = await activeUser(served.t.app, { password: PASSWORD });
+  const owner = await login(served.t.app, user.email, PASSWORD);
+  const stolen: Array<{ accessToken: string; refreshToken: string }> = [];
+  let changing = true;
+  const attacker = async () => {
+    while (changing) {
+      const answer = await post(served.base, '/api/auth/login', { email: user.email, password: PASSWORD });
+      if (answer.status !== 200) continue;
+      const pair = answer.body as { accessToken: string; refreshToken: string };
+      const refreshed = await post(served.base, '/api/auth/refresh', { refreshToken: pair.refreshToken });
+      stolen.push(refreshed.status === 200 ? (refreshed.body as { accessToken: string; refreshToken: string }) : pair);
+    }
+  };
+  const attackers = [attacker(), attacker(), attacker()];
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const changed = await fetch(`${served.base}/api/users/me/password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${owner.accessToken}` },
+    body: JSON.stringify({ currentPassword: PASSWORD, newPassword: 'a completely different passphrase' }),
+  });
+  expect(changed.status).toBe(204);
+  changing = false;
+  await Promise.all(attackers);
+  expect(stolen.length).toBeGreaterThan(0);
+  for (const pair of stolen) {
+    expect((await post(served.base, '/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
+    const me = await fetch(`${served.base}/api/users/me`, { headers: { authorization: `Bearer ${pair.accessToken}` } });
+    expect(me.status).toBe(401);
+  }
+}
+
 describe('on PGlite', () => {
   let served: Served;
   beforeAll(async () => {
@@ -121,5 +162,9 @@ describe('on PGlite', () => {
 
   it('registers one account when 20 clients register the same address (in varying case) at once', async () => {
     await raceRegistrations(served);
+  });
+
+  it('leaves nothing issued from the old password working when logins race a password change', async () => {
+    await racePasswordChange(served);
   });
 });

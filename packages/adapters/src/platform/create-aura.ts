@@ -316,7 +316,7 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
         await starting?.catch(() => undefined);
         await stopWorker();
         await closeResources();
-        await container.unbindAll();
+        await container.unbindAllAsync();
       })();
       return closing;
     },

@@ -138,13 +138,14 @@ describe('usersModule in createAura', () => {
     expect(verdict?.isErr()).toBe(true);
   });
 
-  it('declares its events, its subscription and its job queue', () => {
+  it('declares its events, its subscription and its job queues (one of them hourly)', () => {
     expect(usersModule.events).toBe(users.usersEvents);
     expect(usersModule.subscriptions?.map((s) => [s.subscriber, s.eventType, s.handler])).toEqual([
       ['users.send-verification-email', 'user.registered', users.SendVerificationOnRegistration],
     ]);
-    expect(usersModule.jobs?.map((job) => [job.queue, job.processor])).toEqual([
-      [users.ACCOUNT_EMAILS_QUEUE, users.AccountEmailsProcessor],
+    expect(usersModule.jobs?.map((job) => [job.queue, job.processor, job.everyMs])).toEqual([
+      [users.ACCOUNT_EMAILS_QUEUE, users.AccountEmailsProcessor, undefined],
+      [users.PURGE_EXPIRED_CREDENTIALS_QUEUE, users.PurgeExpiredCredentials, 3_600_000],
     ]);
   });
 
@@ -185,11 +186,11 @@ describe('the password policy with the real estimator', () => {
     const policy = await aura.get(users.PasswordPolicy);
     const mine = ['margaret.hamilton@example.com', 'Margaret Hamilton'];
     for (const password of ['margaret.hamilton2024', 'MargaretHamilton!', 'password123', 'qwertyuiop']) {
-      expect(policy.check(password, mine)._unsafeUnwrapErr(), password).toMatchObject({
+      expect((await policy.check(password, mine))._unsafeUnwrapErr(), password).toMatchObject({
         type: 'users.weak_password',
         details: { field: 'password', reason: 'too_guessable' },
       });
     }
-    expect(policy.check('orbit lantern quietly marmalade', mine).isOk()).toBe(true);
+    expect((await policy.check('orbit lantern quietly marmalade', mine)).isOk()).toBe(true);
   });
 });

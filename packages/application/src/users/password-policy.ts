@@ -1,6 +1,6 @@
 import { checkPasswordLength, checkPasswordStrength, type WeakPassword } from '@aura/domain/users';
 import { inject, injectable } from 'inversify';
-import type { Result } from 'neverthrow';
+import { ResultAsync } from 'neverthrow';
 import { PasswordStrengthEstimator } from './ports/password-hasher.port.js';
 import { UsersSettings } from './ports/users-settings.js';
 import {
@@ -19,8 +19,8 @@ export class PasswordPolicy {
     @inject(UsersSettings) private readonly settings: UsersSettings,
   ) {}
 
-  check(password: string, userInputs: readonly string[], field = 'password'): Result<void, WeakPassword> {
-    return checkPasswordLength(password, field).andThen(() => {
+  check(password: string, userInputs: readonly string[], field = 'password'): ResultAsync<void, WeakPassword> {
+    return checkPasswordLength(password, field).asyncAndThen(() => {
       // The whole input, the part before an @, each word and the words run together, lower-cased:
       // `margaret.hamilton2024` or `MargaretHamilton!` must not pass for Margaret Hamilton.
       const inputs = userInputs
@@ -30,7 +30,9 @@ export class PasswordPolicy {
           return [input, input.split('@')[0] ?? '', words.join(''), ...words];
         })
         .filter((input) => input.length >= 3);
-      return checkPasswordStrength(this.estimator.estimate(password, inputs), this.settings.passwordMinScore, field);
+      return ResultAsync.fromSafePromise(this.estimator.estimate(password, inputs)).andThen((strength) =>
+        checkPasswordStrength(strength, this.settings.passwordMinScore, field),
+      );
     });
   }
 }
@@ -39,6 +41,8 @@ export class PasswordPolicy {
 export function checkNewAccount(
   policy: PasswordPolicy,
   input: AccountInput & { readonly password: string },
-): Result<ParsedAccount, InvalidAccountInput | WeakPassword> {
-  return parseAccountInput(input).andThen((account) => policy.check(input.password, personalWords(account)).map(() => account));
+): ResultAsync<ParsedAccount, InvalidAccountInput | WeakPassword> {
+  return parseAccountInput(input).asyncAndThen((account) =>
+    policy.check(input.password, personalWords(account)).map(() => account),
+  );
 }

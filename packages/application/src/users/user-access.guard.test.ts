@@ -48,12 +48,13 @@ describe('UserAccessGuard', () => {
     expect((await guard.admit(verifiedToken(actorOf(pending), seconds(bed.clock.now())))).isErr()).toBe(true);
   });
 
-  it('refuses a token issued a whole second before the sessions were revoked; admits one from that second on', async () => {
+  it('refuses a token issued before the sessions were revoked, even in the same second; admits one from then on', async () => {
     bed.clock.advance(10 * SECOND);
     (await bed.get(LogoutEverywhere).execute({ actor: actorOf(user) }))._unsafeUnwrap();
-    const revokedAt = seconds(bed.clock.now());
-    const before = new Date(revokedAt.getTime() - SECOND);
+    const revokedAt = bed.clock.now();
+    const before = new Date(revokedAt.getTime() - 1);
     expect((await guard.admit(verifiedToken(actorOf(user), before)))._unsafeUnwrapErr()).toEqual(revoked);
+    expect((await guard.admit(verifiedToken(actorOf(user), seconds(revokedAt))))._unsafeUnwrapErr()).toEqual(revoked);
     expect((await guard.admit(verifiedToken(actorOf(user), revokedAt))).isOk()).toBe(true);
     expect((await guard.admit(verifiedToken(actorOf(user), new Date(revokedAt.getTime() + SECOND)))).isOk()).toBe(true);
   });

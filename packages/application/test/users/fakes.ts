@@ -158,7 +158,7 @@ export const WEAK_SUGGESTIONS = ['Add another word or two.', 'Avoid common phras
 /** Score 4, except 0 (with feedback) for a password containing `weak`. Remembers what it was asked. */
 export class FakeStrengthEstimator implements PasswordStrengthEstimator {
   readonly calls: { password: string; userInputs: readonly string[] }[] = [];
-  estimate(password: string, userInputs: readonly string[]): PasswordStrength {
+  async estimate(password: string, userInputs: readonly string[]): Promise<PasswordStrength> {
     this.calls.push({ password, userInputs: [...userInputs] });
     return password.includes('weak')
       ? { score: 0, warning: WEAK_WARNING, suggestions: WEAK_SUGGESTIONS }

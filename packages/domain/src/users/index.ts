@@ -5,7 +5,7 @@ export { claimLoginAttempt, lockedUntil, NO_FAILURES } from './login-throttle.js
 export type { PasswordHash, PasswordStrength } from './password.js';
 export { checkPasswordLength, checkPasswordStrength, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from './password.js';
 export type { DisplayName, Locale, TimeZone } from './profile.js';
-export { DISPLAY_NAME_MAX, parseDisplayName, parseLocale, parseTimeZone } from './profile.js';
+export { DISPLAY_NAME_MAX, isWellFormedText, parseDisplayName, parseLocale, parseTimeZone } from './profile.js';
 export type {
   InvalidRefreshToken,
   InvalidToken,

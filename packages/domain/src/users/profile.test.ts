@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { displayNameArbitrary, LOCALE_TAGS, localeArbitrary, TIME_ZONE_NAMES, timeZoneArbitrary } from '../testing/index.js';
-import { DISPLAY_NAME_MAX, parseDisplayName, parseLocale, parseTimeZone } from './profile.js';
+import { DISPLAY_NAME_MAX, isWellFormedText, parseDisplayName, parseLocale, parseTimeZone } from './profile.js';
 
 /** The same text with each letter's case flipped at random. */
 const anyCase = (text: string) =>
@@ -217,5 +217,17 @@ describe('parseLocale', () => {
     // Intl.getCanonicalLocales returns one tag for one tag or throws; this guards the type-level possibility.
     vi.spyOn(Intl, 'getCanonicalLocales').mockReturnValueOnce([]);
     expect(parseLocale('en')._unsafeUnwrapErr().type).toBe('users.invalid_locale');
+  });
+});
+
+describe('isWellFormedText', () => {
+  it('accepts text with paired surrogates and refuses lone halves and NUL', () => {
+    expect(isWellFormedText('Ana 👩‍⚕️ Souza')).toBe(true);
+    for (const bad of ['\ud800', 'a\udc00b', 'x\ud83d', '\u0000']) expect(isWellFormedText(bad), JSON.stringify(bad)).toBe(false);
+  });
+
+  it('makes display names with a lone surrogate, or nothing but joiners, invalid', () => {
+    expect(parseDisplayName('Bad \ud800 name')._unsafeUnwrapErr().type).toBe('users.invalid_display_name');
+    expect(parseDisplayName('\u200d\u200c')._unsafeUnwrapErr()).toMatchObject({ message: 'must not be empty' });
   });
 });

@@ -14,6 +14,13 @@ export type Locale = string & { readonly [localeBrand]: true };
 
 export const DISPLAY_NAME_MAX = 100;
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Text that can be stored and sent as UTF-8: no lone surrogate halves and no NUL. */
+export function isWellFormedText(text: string): boolean {
+  return !LONE_SURROGATE.test(text) && !text.includes('\u0000');
+}
+
 export function parseDisplayName(value: string, field = 'displayName'): Result<DisplayName, InvalidDisplayName> {
   const name = value.trim().replace(/\s+/gu, ' ');
   const length = [...name].length;
@@ -22,9 +29,11 @@ export function parseDisplayName(value: string, field = 'displayName'): Result<D
     return err(invalidField('users.invalid_display_name', field, `must be at most ${DISPLAY_NAME_MAX} characters`));
   }
   // Joiners (U+200C, U+200D) belong to Persian and Indic names and to emoji; other format characters hide text.
-  if (/[\p{Cc}\p{Cf}]/u.test(name.replace(/[\u200c\u200d]/gu, ''))) {
+  const visible = name.replace(/[\u200c\u200d]/gu, '');
+  if (/[\p{Cc}\p{Cf}]/u.test(visible) || !isWellFormedText(name)) {
     return err(invalidField('users.invalid_display_name', field, 'must not contain control or formatting characters'));
   }
+  if (visible.trim().length === 0) return err(invalidField('users.invalid_display_name', field, 'must not be empty'));
   return ok(name as DisplayName);
 }
 

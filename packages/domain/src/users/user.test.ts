@@ -57,16 +57,18 @@ function expectInvariants(user: User): void {
   if (state.status === 'pending_verification') expect(user.emailVerified).toBe(false);
   if (state.status === 'deactivated') expect(state.sessionsRevokedAt).not.toBeNull();
 
-  // Tokens: none while the user cannot log in; otherwise those issued from the revocation's second on.
+  // Tokens: none while the user cannot log in; otherwise those issued from the revocation's millisecond on.
   const revokedAt = state.sessionsRevokedAt;
-  const probes = revokedAt === null ? [state.createdAt, state.updatedAt] : [revokedAt, new Date(seconds(revokedAt))];
+  const probes = revokedAt === null ? [state.createdAt, state.updatedAt] : [revokedAt];
   for (const issuedAt of probes) {
     expect(user.honoursTokenIssuedAt(issuedAt)).toBe(user.canLogin());
-    expect(user.honoursTokenIssuedAt(new Date(issuedAt.getTime() + 1000))).toBe(user.canLogin());
+    expect(user.honoursTokenIssuedAt(new Date(issuedAt.getTime() + 1))).toBe(user.canLogin());
   }
   if (revokedAt !== null) {
-    expect(user.honoursTokenIssuedAt(new Date(seconds(revokedAt) - 1))).toBe(false);
-    expect(user.honoursTokenIssuedAt(new Date(seconds(revokedAt) - 1000))).toBe(false);
+    expect(user.honoursTokenIssuedAt(new Date(revokedAt.getTime() - 1))).toBe(false);
+    expect(user.honoursTokenIssuedAt(new Date(seconds(revokedAt)))).toBe(
+      revokedAt.getTime() === seconds(revokedAt) && user.canLogin(),
+    );
   } else {
     expect(user.honoursTokenIssuedAt(new Date(0))).toBe(user.canLogin());
   }
@@ -360,16 +362,17 @@ describe('User sessions', () => {
     ['changePassword', (u: User) => u.changePassword('$argon2id$new' as PasswordHash, 'reset', at)],
     ['revokeSessions', (u: User) => u.revokeSessions(at)],
     ['deactivate', (u: User) => u.deactivate(at, null, null)],
-  ])('%s ends the sessions issued before the revocation second', (_, act) => {
+  ])('%s ends the sessions issued before the revocation, to the millisecond', (_, act) => {
     const user = operator();
     act(user);
     expect(user.state.sessionsRevokedAt).toEqual(at);
     expect(user.state.updatedAt).toEqual(at);
     const canLogin = user.canLogin();
-    expect(user.honoursTokenIssuedAt(new Date('2030-01-01T10:00:00.000Z'))).toBe(canLogin);
+    expect(user.honoursTokenIssuedAt(new Date('2030-01-01T10:00:00.750Z'))).toBe(canLogin);
     expect(user.honoursTokenIssuedAt(new Date('2030-01-01T10:00:01.000Z'))).toBe(canLogin);
-    expect(user.honoursTokenIssuedAt(new Date('2030-01-01T09:59:59.999Z'))).toBe(false);
-    expect(user.honoursTokenIssuedAt(new Date('2030-01-01T09:59:59.000Z'))).toBe(false);
+    // Earlier in the same second: refused (a JWT's whole-second iat could not tell).
+    expect(user.honoursTokenIssuedAt(new Date('2030-01-01T10:00:00.749Z'))).toBe(false);
+    expect(user.honoursTokenIssuedAt(new Date('2030-01-01T10:00:00.000Z'))).toBe(false);
   });
 
   it('records user.password_changed but no event for revokeSessions', () => {

@@ -51,9 +51,6 @@ export interface ProfileChanges {
   readonly locale?: Locale;
 }
 
-/** The seconds-resolution instant a JWT `iat` can express. */
-const floorToSecond = (at: Date) => Math.floor(at.getTime() / 1000) * 1000;
-
 /**
  * A person with an account. Status machine:
  *
@@ -146,11 +143,15 @@ export class User extends AggregateRoot<string, UserEvent> {
     return this.loginRefusal() === undefined;
   }
 
-  /** Whether a token issued at `issuedAt` (JWT seconds) still speaks for this user. */
+  /**
+   * Whether a token issued at `issuedAt` still speaks for this user: the user can log in, and
+   * the token is not older than the last revocation (logout everywhere, password change,
+   * deactivation). Aura's tokens carry their issue time to the millisecond.
+   */
   honoursTokenIssuedAt(issuedAt: Date): boolean {
     if (!this.canLogin()) return false;
     const revoked = this.#state.sessionsRevokedAt;
-    return revoked === null || issuedAt.getTime() >= floorToSecond(revoked);
+    return revoked === null || issuedAt.getTime() >= revoked.getTime();
   }
 
   verifyEmail(at: Date): Result<void, EmailAlreadyVerified | AccountDeactivated> {

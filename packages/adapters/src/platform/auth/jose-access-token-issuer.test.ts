@@ -1,7 +1,7 @@
 import type { Clock } from '@aura/application/platform';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { JoseAccessTokenIssuer } from './jose-access-token-issuer.js';
+import { issueTime, JoseAccessTokenIssuer } from './jose-access-token-issuer.js';
 import { JoseAccessTokenVerifier } from './jose-access-token-verifier.js';
 import { loadSigningKey, type SigningKey, verificationKeys } from './signing-key.js';
 
@@ -62,31 +62,37 @@ describe('JoseAccessTokenIssuer', () => {
       sub: USER,
       type: 'access',
       roles: ['patient'],
-      iat: issued.issuedAt.getTime() / 1000,
+      iat: Math.floor(issued.issuedAt.getTime() / 1000),
       exp: issued.expiresAt.getTime() / 1000,
       jti: issued.tokenId,
       iss: ISSUER,
       aud: AUDIENCE,
     });
-    expect(issued.tokenId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // A UUIDv7 whose timestamp is the issue time to the millisecond.
+    expect(issued.tokenId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(Number.parseInt(issued.tokenId.replace(/-/g, '').slice(0, 12), 16)).toBe(issued.issuedAt.getTime());
   });
 
-  it('reports the lifetime: expiresIn is the ttl, and expiresAt - issuedAt is the ttl', async () => {
-    const before = Math.floor(Date.now() / 1000) * 1000;
+  it('reports the lifetime: expiresIn is the ttl, counted from the whole second of issue', async () => {
+    const before = Date.now();
     const issued = await issuerWith(edKey, systemClock, 1_234).issue({ userId: USER, roles: ['patient'] });
     const after = Date.now();
     expect(issued.expiresIn).toBe(1_234);
-    expect(issued.expiresAt.getTime() - issued.issuedAt.getTime()).toBe(1_234_000);
+    expect(issued.expiresAt.getTime() - Math.floor(issued.issuedAt.getTime() / 1000) * 1000).toBe(1_234_000);
     expect(issued.issuedAt.getTime()).toBeGreaterThanOrEqual(before);
     expect(issued.issuedAt.getTime()).toBeLessThanOrEqual(after);
-    expect(issued.issuedAt.getTime() % 1000).toBe(0);
   });
 
-  it('takes the issue time from its clock, in whole seconds', async () => {
+  it('takes the issue time from its clock: to the millisecond in the jti, in whole seconds in iat', async () => {
     const clock: Clock = { now: () => new Date('2021-03-04T05:06:07.890Z') };
     const issued = await issuerWith(edKey, clock).issue({ userId: USER, roles: ['patient'] });
     const seconds = Date.parse('2021-03-04T05:06:07Z') / 1000;
-    expect(issued.issuedAt).toEqual(new Date('2021-03-04T05:06:07.000Z'));
+    expect(issued.issuedAt).toEqual(new Date('2021-03-04T05:06:07.890Z'));
+    expect(issueTime(seconds, issued.tokenId)).toEqual(issued.issuedAt);
+    // A jti that is not a UUIDv7 of the same second: the start of the iat second.
+    expect(issueTime(seconds, 'not-a-uuid')).toEqual(new Date(seconds * 1000));
+    expect(issueTime(seconds + 1, issued.tokenId)).toEqual(new Date((seconds + 1) * 1000));
+    expect(issueTime(seconds, undefined)).toEqual(new Date(seconds * 1000));
     expect(issued.expiresAt).toEqual(new Date((seconds + TTL) * 1000));
     const claims = decodeJwt(issued.token);
     expect(claims.iat).toBe(seconds);

@@ -8,6 +8,7 @@ import {
 import { domainError } from '@aura/domain/platform';
 import { createLocalJWKSet, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { errAsync, okAsync, ResultAsync } from 'neverthrow';
+import { issueTime } from './jose-access-token-issuer.js';
 
 export interface JoseVerifierOptions {
   /** Public keys (a JWKS document). Without keys, every token is refused. */
@@ -55,7 +56,7 @@ export class JoseAccessTokenVerifier implements AccessTokenVerifier {
       }
       return okAsync({
         actor: { userId: payload.sub, roles },
-        issuedAt: new Date((payload.iat as number) * 1000),
+        issuedAt: issueTime(payload.iat as number, payload.jti),
         expiresAt: new Date((payload.exp as number) * 1000),
         tokenId: typeof payload.jti === 'string' ? payload.jti : undefined,
       });

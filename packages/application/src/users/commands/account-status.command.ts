@@ -42,7 +42,7 @@ export class DeactivateUser {
   private async deactivate(
     input: StatusInput & { readonly reason?: string | undefined },
   ): Promise<Result<UserView, DeactivateUserError>> {
-    if (input.userId === input.actor.userId) {
+    if (input.userId.toLowerCase() === input.actor.userId.toLowerCase()) {
       return err(domainError('users.cannot_deactivate_self', 'admins cannot deactivate their own account'));
     }
     const user = await this.users.findById(input.userId, { forUpdate: true });

@@ -86,6 +86,11 @@ describe('ChangePassword', () => {
     expect(locked).toMatchObject({ type: 'users.account_locked', details: { retryAfterSeconds: 15 * 60 } });
     expect(bed.hasher.verifyCalls).toBe(0);
     expect((await login(STRONG_PASSWORD))._unsafeUnwrapErr().type).toBe('users.account_locked');
+    // Recorded like failed logins: five failures, the lock at the fifth, then the refusals.
+    const types = bed.auditTypes(user.id);
+    expect(types.filter((t) => t === 'login_failed')).toHaveLength(5);
+    expect(types.filter((t) => t === 'account_locked')).toHaveLength(1);
+    expect(types.filter((t) => t === 'login_locked_out')).toHaveLength(2);
     bed.clock.advance(15 * MINUTE);
     expect((await change(STRONG_PASSWORD)).isOk()).toBe(true);
   });

@@ -47,7 +47,10 @@ export class PasswordReplacement {
     reason: 'changed' | 'reset',
     client: SessionClient | undefined,
   ): Promise<Result<void, WeakPassword>> {
-    const acceptable = this.policy.check(password, personalWords({ email: user.email, displayName: user.state.displayName }));
+    const acceptable = await this.policy.check(
+      password,
+      personalWords({ email: user.email, displayName: user.state.displayName }),
+    );
     if (acceptable.isErr()) return err({ ...acceptable.error, details: { ...acceptable.error.details, field: 'newPassword' } });
     const hash = await this.hasher.hash(password);
     const now = this.clock.now();
@@ -85,6 +88,7 @@ export class ChangePassword {
     @inject(UnitOfWork) private readonly uow: UnitOfWork,
     @inject(Clock) private readonly clock: Clock,
     @inject(UsersSettings) private readonly settings: UsersSettings,
+    @inject(SecurityAudit) private readonly audit: SecurityAudit,
   ) {}
 
   execute(input: ChangePasswordInput): ResultAsync<void, ChangePasswordError> {
@@ -97,8 +101,19 @@ export class ChangePassword {
     const key = `email:${user.email}`;
     const now = this.clock.now();
     const claim = await this.throttle.claim(key, now, this.settings.lockout);
-    if (!claim.allowed) return err(accountLocked(claim.lockedUntil, now));
+    if (!claim.allowed) {
+      await this.audit.record('login_locked_out', { userId: user.id, client: input.client, details: { via: 'change_password' } });
+      return err(accountLocked(claim.lockedUntil, now));
+    }
     if (!(await this.hasher.verify(user.passwordHash, input.currentPassword))) {
+      // Counted and recorded like a failed login: a stolen access token must not be a quiet way to guess.
+      const failure = {
+        userId: user.id,
+        client: input.client,
+        details: { via: 'change_password', failures: claim.state.failures },
+      };
+      await this.audit.record('login_failed', failure);
+      if (claim.reachesThreshold) await this.audit.record('account_locked', failure);
       return err(domainError('users.incorrect_password', 'the current password is wrong', { field: 'currentPassword' }));
     }
     await this.throttle.clear(key);

@@ -1,6 +1,6 @@
 import { User, type WeakPassword } from '@aura/domain/users';
 import { inject, injectable } from 'inversify';
-import { errAsync, ResultAsync } from 'neverthrow';
+import { ResultAsync } from 'neverthrow';
 import { Clock } from '../../platform/ports/clock.port.js';
 import { IdGenerator } from '../../platform/ports/id-generator.port.js';
 import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
@@ -27,11 +27,12 @@ export class CreateAdministrator {
   ) {}
 
   execute(input: AccountInput & { readonly password: string }): ResultAsync<UserView, CreateAdministratorError> {
-    const parsed = checkNewAccount(this.policy, input);
-    if (parsed.isErr()) return errAsync(parsed.error);
-    return ResultAsync.fromSafePromise(this.hasher.hash(input.password))
-      .map((passwordHash) =>
-        User.createByOperator({ ...parsed.value, id: this.ids.next(), role: 'admin', passwordHash }, this.clock.now()),
+    return checkNewAccount(this.policy, input)
+      .andThen((account) =>
+        ResultAsync.fromSafePromise(this.hasher.hash(input.password)).map((passwordHash) => ({ account, passwordHash })),
+      )
+      .map(({ account, passwordHash }) =>
+        User.createByOperator({ ...account, id: this.ids.next(), role: 'admin', passwordHash }, this.clock.now()),
       )
       .andThen((user) => this.uow.result(() => new ResultAsync(this.users.add(user)).map(() => user)))
       .andThen((user) =>

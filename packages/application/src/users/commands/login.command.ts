@@ -3,6 +3,7 @@ import { type AccountDeactivated, type EmailNotVerified, type PasswordHash, pars
 import { inject, injectable } from 'inversify';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { Clock } from '../../platform/ports/clock.port.js';
+import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
 import { LoginThrottleStore } from '../ports/login-throttle.store.port.js';
 import { PasswordHasher } from '../ports/password-hasher.port.js';
 import type { SessionClient } from '../ports/session.store.port.js';
@@ -50,6 +51,7 @@ export class Login {
     @inject(Clock) private readonly clock: Clock,
     @inject(UsersSettings) private readonly settings: UsersSettings,
     @inject(SecurityAudit) private readonly audit: SecurityAudit,
+    @inject(UnitOfWork) private readonly uow: UnitOfWork,
   ) {}
 
   execute(input: LoginInput): ResultAsync<TokenPair, LoginError> {
@@ -84,14 +86,27 @@ export class Login {
       return err(invalidCredentials());
     }
     await this.throttle.clear(key);
-    const refusal = user.loginRefusal();
-    if (refusal !== undefined) {
-      await this.audit.record('login_refused', { userId: user.id, client: input.client, details: { reason: refusal.type } });
-      return err(refusal);
+    // The session starts under the user's row lock, from the user as it is now: a password
+    // change, deactivation or logout-everywhere that committed while the password was being
+    // checked is seen (the old password no longer opens a session), and one that commits
+    // after it finds the session and ends it.
+    const started = await this.uow.transaction(async (): Promise<Result<TokenPair, LoginError>> => {
+      const current = await this.users.findById(user.id, { forUpdate: true });
+      if (current === undefined || current.passwordHash !== user.passwordHash) return err(invalidCredentials());
+      const refusal = current.loginRefusal();
+      if (refusal !== undefined) return err(refusal);
+      return ok(await this.sessions.start(current, input.client ?? {}));
+    });
+    if (started.isErr()) {
+      await this.audit.record('login_refused', {
+        userId: user.id,
+        client: input.client,
+        details: { reason: started.error.type },
+      });
+      return started;
     }
-    const pair = await this.sessions.start(user, input.client ?? {});
     await this.audit.record('login_succeeded', { userId: user.id, client: input.client });
-    return ok(pair);
+    return started;
   }
 
   /** The same slow verification whether or not the account exists. */

@@ -41,8 +41,13 @@ export class RefreshSession {
     readonly client?: SessionClient;
   }): Promise<Result<TokenPair, RefreshSessionError>> {
     const hash = this.tokens.hash(input.refreshToken);
-    const stored = await this.sessions.findForRotation(hash);
-    if (stored === undefined) return err(refreshErrors.invalid());
+    const found = await this.sessions.findForRotation(hash);
+    if (found === undefined) return err(refreshErrors.invalid());
+    // Lock the user, then read the token again: a password change, deactivation or
+    // logout-everywhere (which lock the user too) either committed before, and its revocation
+    // is seen here, or waits for this rotation and revokes its result.
+    const user = await this.users.findById(found.userId, { forUpdate: true });
+    const stored = (await this.sessions.findForRotation(hash)) ?? found;
     const now = this.clock.now();
     const decision = decideRefresh(stored, now);
     if (decision === 'revoke_family') {
@@ -55,7 +60,6 @@ export class RefreshSession {
       return err(refreshErrors.reused());
     }
     if (decision === 'refuse') return err(refreshErrors.invalid());
-    const user = await this.users.findById(stored.userId);
     if (user === undefined || !user.canLogin()) return err(refreshErrors.invalid());
     return ok(await this.issuer.rotate(user, hash, stored.familyId));
   }

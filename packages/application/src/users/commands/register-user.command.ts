@@ -1,6 +1,6 @@
 import { type RoleNotSelfAssignable, User, type UserRole, type WeakPassword } from '@aura/domain/users';
 import { inject, injectable } from 'inversify';
-import { err, errAsync, ok, type Result, ResultAsync } from 'neverthrow';
+import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { Clock } from '../../platform/ports/clock.port.js';
 import { IdGenerator } from '../../platform/ports/id-generator.port.js';
 import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
@@ -40,9 +40,7 @@ export class RegisterUser {
   ) {}
 
   execute(input: RegisterUserInput): ResultAsync<UserView, RegisterUserError> {
-    const parsed = checkNewAccount(this.policy, input);
-    if (parsed.isErr()) return errAsync(parsed.error);
-    return new ResultAsync(this.register(input, parsed.value));
+    return checkNewAccount(this.policy, input).andThen((account) => new ResultAsync(this.register(input, account)));
   }
 
   private async register(input: RegisterUserInput, account: ParsedAccount): Promise<Result<UserView, RegisterUserError>> {

@@ -8,8 +8,11 @@ export interface PasswordHasher {
 }
 export const PasswordHasher = Symbol.for('aura.users.PasswordHasher');
 
-/** Estimates how guessable a password is; `userInputs` (the email, the name) count as guessable words. */
+/**
+ * Estimates how guessable a password is; `userInputs` (the email, the name) count as guessable
+ * words. Asynchronous: a good estimator is CPU-heavy and belongs off the event loop.
+ */
 export interface PasswordStrengthEstimator {
-  estimate(password: string, userInputs: readonly string[]): PasswordStrength;
+  estimate(password: string, userInputs: readonly string[]): Promise<PasswordStrength>;
 }
 export const PasswordStrengthEstimator = Symbol.for('aura.users.PasswordStrengthEstimator');

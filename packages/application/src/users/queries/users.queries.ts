@@ -14,7 +14,7 @@ export class GetUser {
   constructor(@inject(UserRepository) private readonly users: UserRepository) {}
 
   execute(input: { readonly actor: Actor; readonly userId: string }): ResultAsync<UserView, UserNotFound> {
-    const allowed = input.actor.userId === input.userId || input.actor.roles.includes('admin');
+    const allowed = input.actor.userId.toLowerCase() === input.userId.toLowerCase() || input.actor.roles.includes('admin');
     if (!allowed) return errAsync(userNotFound(input.userId));
     return ResultAsync.fromSafePromise(this.users.findById(input.userId)).andThen((user) =>
       user === undefined ? err(userNotFound(input.userId)) : ok(toUserView(user.state)),
