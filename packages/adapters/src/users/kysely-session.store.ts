@@ -28,16 +28,7 @@ export class KyselySessionStore implements SessionStore {
           user_agent: input.client.userAgent ?? null,
         })
         .execute();
-      await this.db
-        .insertInto('users.refresh_tokens')
-        .values({
-          token_hash: input.tokenHash,
-          family_id: input.familyId,
-          user_id: input.userId,
-          issued_at: input.issuedAt,
-          expires_at: input.expiresAt,
-        })
-        .execute();
+      await this.#addToken(input);
     });
   }
 
@@ -71,17 +62,27 @@ export class KyselySessionStore implements SessionStore {
         .executeTakeFirst();
       // Two successors for one token would fork the family: the caller must hold the row lock.
       if (used.numUpdatedRows === 0n) throw new Error('the refresh token to rotate is unknown or already used');
-      await this.db
-        .insertInto('users.refresh_tokens')
-        .values({
-          token_hash: input.tokenHash,
-          family_id: input.familyId,
-          user_id: input.userId,
-          issued_at: input.issuedAt,
-          expires_at: input.expiresAt,
-        })
-        .execute();
+      await this.#addToken(input);
     });
+  }
+
+  async #addToken(token: {
+    readonly tokenHash: string;
+    readonly familyId: string;
+    readonly userId: string;
+    readonly issuedAt: Date;
+    readonly expiresAt: Date;
+  }): Promise<void> {
+    await this.db
+      .insertInto('users.refresh_tokens')
+      .values({
+        token_hash: token.tokenHash,
+        family_id: token.familyId,
+        user_id: token.userId,
+        issued_at: token.issuedAt,
+        expires_at: token.expiresAt,
+      })
+      .execute();
   }
 
   async revokeFamily(familyId: string, at: Date, reason: SessionRevocationReason): Promise<boolean> {
