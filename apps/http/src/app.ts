@@ -102,7 +102,7 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
 
   const api = new HttpApi({
     verifier,
-    guards: () => guards,
+    guards,
     rateLimiter,
     context,
     idempotency: idempotencyStore,

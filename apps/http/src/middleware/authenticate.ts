@@ -22,7 +22,7 @@ const unauthorized = (detail: string) =>
 export function authenticate(
   verifier: AccessTokenVerifier,
   context: ExecutionContext,
-  guards: () => readonly AccessGuard[] = () => [],
+  guards: readonly AccessGuard[] = [],
 ): RequestHandler {
   return async (req, _res, next) => {
     const header = req.get('authorization');
@@ -31,7 +31,7 @@ export function authenticate(
     if (token === undefined) throw unauthorized('the Authorization header must be "Bearer <token>"');
     const verified = await verifier.verify(token);
     if (verified.isErr()) throw unauthorized(verified.error.message);
-    for (const guard of guards()) {
+    for (const guard of guards) {
       const admitted = await guard.admit(verified.value);
       if (admitted.isErr()) throw unauthorized(admitted.error.message);
     }

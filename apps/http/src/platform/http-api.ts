@@ -110,7 +110,7 @@ export class HttpApi {
     private readonly deps: {
       readonly verifier: AccessTokenVerifier;
       /** Consulted after the signature checks out (e.g. the users module refuses deactivated users' tokens). */
-      readonly guards?: () => readonly AccessGuard[];
+      readonly guards?: readonly AccessGuard[];
       readonly rateLimiter?: RateLimiter;
       readonly context: ExecutionContext;
       readonly idempotency: IdempotencyStore;
