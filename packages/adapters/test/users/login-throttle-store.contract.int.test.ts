@@ -6,53 +6,24 @@ import { createHash } from 'node:crypto';
 import { InMemoryLoginThrottleStore, type LoginThrottleStore } from '@aura/application/users';
 import type { LockoutPolicy } from '@aura/domain/users';
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KyselyLoginThrottleStore } from '../../src/users/kysely-login-throttle.store.js';
 import type { UsersDb } from '../../src/users/users.tables.js';
-import { type ContractTargetName, openUsersDatabase, sqlTargets, type UsersDatabase } from './users-test-support.js';
+import { contractTargets, useContractTarget } from './users-test-support.js';
 
-interface Target {
-  readonly name: ContractTargetName;
-  open(): Promise<{ fresh(): Promise<LoginThrottleStore>; sql?: UsersDatabase; close(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'in-memory',
-    open: async () => ({ fresh: async () => new InMemoryLoginThrottleStore(), close: async () => undefined }),
-  },
-  ...sqlTargets.map(
-    (target): Target => ({
-      name: target.name,
-      open: async () => {
-        const database = await openUsersDatabase(target);
-        return {
-          sql: database,
-          fresh: async () => {
-            await database.reset();
-            return new KyselyLoginThrottleStore(database.transactions);
-          },
-          close: () => database.close(),
-        };
-      },
-    }),
-  ),
-];
+const targets = contractTargets<LoginThrottleStore>({
+  inMemory: () => new InMemoryLoginThrottleStore(),
+  sql: (database) => new KyselyLoginThrottleStore(database.transactions),
+});
 
 const policy: LockoutPolicy = { threshold: 3, windowMs: 15 * 60_000, lockoutMs: 5 * 60_000 };
 const T0 = new Date('2026-11-22T10:00:00.500Z');
 const plus = (ms: number) => new Date(T0.getTime() + ms);
 
 describe.each(targets)('LoginThrottleStore contract: $name', (target) => {
-  let backEnd: Awaited<ReturnType<Target['open']>>;
   let store: LoginThrottleStore;
-
-  beforeAll(async () => {
-    backEnd = await target.open();
-  });
-  afterAll(() => backEnd?.close());
-  beforeEach(async () => {
-    store = await backEnd.fresh();
+  const backEnd = useContractTarget(target, (fresh) => {
+    store = fresh;
   });
 
   it('purges counters idle since the given time, keeping those still able to lock', async () => {

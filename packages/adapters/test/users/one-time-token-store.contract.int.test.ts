@@ -4,45 +4,19 @@
  */
 import { InMemoryOneTimeTokenStore, type OneTimeTokenStore } from '@aura/application/users';
 import type { OneTimeTokenPurpose } from '@aura/domain/users';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KyselyOneTimeTokenStore } from '../../src/users/kysely-one-time-token.store.js';
-import { type ContractTargetName, ids, openUsersDatabase, sleep, sqlTargets, type UsersDatabase } from './users-test-support.js';
+import { contractTargets, ids, sleep, useContractTarget } from './users-test-support.js';
 
 interface Harness {
   readonly store: OneTimeTokenStore;
   user(): Promise<string>;
 }
 
-interface Target {
-  readonly name: ContractTargetName;
-  open(): Promise<{ fresh(): Promise<Harness>; sql?: UsersDatabase; close(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'in-memory',
-    open: async () => ({
-      fresh: async () => ({ store: new InMemoryOneTimeTokenStore(), user: async () => ids.next() }),
-      close: async () => undefined,
-    }),
-  },
-  ...sqlTargets.map(
-    (target): Target => ({
-      name: target.name,
-      open: async () => {
-        const database = await openUsersDatabase(target);
-        return {
-          sql: database,
-          fresh: async () => {
-            await database.reset();
-            return { store: new KyselyOneTimeTokenStore(database.transactions), user: () => database.seedUser() };
-          },
-          close: () => database.close(),
-        };
-      },
-    }),
-  ),
-];
+const targets = contractTargets<Harness>({
+  inMemory: () => ({ store: new InMemoryOneTimeTokenStore(), user: async () => ids.next() }),
+  sql: (database) => ({ store: new KyselyOneTimeTokenStore(database.transactions), user: () => database.seedUser() }),
+});
 
 const T0 = new Date('2026-11-22T10:00:00.321Z');
 const plus = (ms: number) => new Date(T0.getTime() + ms);
@@ -51,17 +25,11 @@ const HOUR = 3_600_000;
 const hash = () => `sha256-${ids.next()}`;
 
 describe.each(targets)('OneTimeTokenStore contract: $name', (target) => {
-  let backEnd: Awaited<ReturnType<Target['open']>>;
   let store: OneTimeTokenStore;
   let harness: Harness;
-
-  beforeAll(async () => {
-    backEnd = await target.open();
-  });
-  afterAll(() => backEnd?.close());
-  beforeEach(async () => {
-    harness = await backEnd.fresh();
-    store = harness.store;
+  const backEnd = useContractTarget(target, (fresh) => {
+    harness = fresh;
+    store = fresh.store;
   });
 
   async function issue(userId: string, purpose: OneTimeTokenPurpose, createdAt = T0) {

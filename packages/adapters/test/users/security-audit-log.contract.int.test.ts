@@ -3,37 +3,14 @@
  * PostgreSQL (not optional: without it the suite fails).
  */
 import { InMemorySecurityAuditLog, type SecurityAuditLog, type SecurityEvent } from '@aura/application/users';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KyselySecurityAuditLog } from '../../src/users/kysely-security-audit.log.js';
-import { type ContractTargetName, ids, openUsersDatabase, sqlTargets, type UsersDatabase } from './users-test-support.js';
+import { contractTargets, ids, useContractTarget } from './users-test-support.js';
 
-interface Target {
-  readonly name: ContractTargetName;
-  open(): Promise<{ fresh(): Promise<SecurityAuditLog>; sql?: UsersDatabase; close(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'in-memory',
-    open: async () => ({ fresh: async () => new InMemorySecurityAuditLog(), close: async () => undefined }),
-  },
-  ...sqlTargets.map(
-    (target): Target => ({
-      name: target.name,
-      open: async () => {
-        const database = await openUsersDatabase(target);
-        return {
-          sql: database,
-          fresh: async () => {
-            await database.reset();
-            return new KyselySecurityAuditLog(database.transactions);
-          },
-          close: () => database.close(),
-        };
-      },
-    }),
-  ),
-];
+const targets = contractTargets<SecurityAuditLog>({
+  inMemory: () => new InMemorySecurityAuditLog(),
+  sql: (database) => new KyselySecurityAuditLog(database.transactions),
+});
 
 const T0 = new Date('2026-11-22T10:00:00.250Z');
 
@@ -53,15 +30,9 @@ function event(overrides: Partial<SecurityEvent> = {}): SecurityEvent {
 }
 
 describe.each(targets)('SecurityAuditLog contract: $name', (target) => {
-  let backEnd: Awaited<ReturnType<Target['open']>>;
   let log: SecurityAuditLog;
-
-  beforeAll(async () => {
-    backEnd = await target.open();
-  });
-  afterAll(() => backEnd?.close());
-  beforeEach(async () => {
-    log = await backEnd.fresh();
+  useContractTarget(target, (fresh) => {
+    log = fresh;
   });
 
   it('records events with every field, and lists them newest first', async () => {

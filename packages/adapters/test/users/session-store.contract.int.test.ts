@@ -4,10 +4,10 @@
  */
 import { InMemorySessionStore, type SessionStore } from '@aura/application/users';
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KyselySessionStore } from '../../src/users/kysely-session.store.js';
 import type { UsersDb } from '../../src/users/users.tables.js';
-import { type ContractTargetName, ids, openUsersDatabase, sleep, sqlTargets, type UsersDatabase } from './users-test-support.js';
+import { contractTargets, ids, sleep, useContractTarget } from './users-test-support.js';
 
 interface FamilyRecord {
   readonly userId: string;
@@ -25,77 +25,52 @@ interface Harness {
   family(familyId: string): Promise<FamilyRecord | undefined>;
 }
 
-interface Target {
-  readonly name: ContractTargetName;
-  open(): Promise<{ fresh(): Promise<Harness>; sql?: UsersDatabase; close(): Promise<void> }>;
-}
-
-const inMemoryTarget: Target = {
-  name: 'in-memory',
-  open: async () => ({
-    fresh: async () => {
-      const store = new InMemorySessionStore();
-      const users: string[] = [];
-      return {
-        store,
-        user: async () => {
-          const id = ids.next();
-          users.push(id);
-          return id;
-        },
-        family: async (familyId) => {
-          const found = users.flatMap((u) => store.familiesOf(u)).find((f) => f.id === familyId);
-          return found === undefined
-            ? undefined
-            : {
-                userId: found.userId,
-                revokedAt: found.revokedAt,
-                revokedReason: found.revokedReason,
-                ip: found.ip,
-                userAgent: found.userAgent,
-              };
-        },
-      };
-    },
-    close: async () => undefined,
-  }),
-};
-
-const sqlTarget = (target: (typeof sqlTargets)[number]): Target => ({
-  name: target.name,
-  open: async () => {
-    const database = await openUsersDatabase(target);
+const targets = contractTargets<Harness>({
+  inMemory: () => {
+    const store = new InMemorySessionStore();
+    const users: string[] = [];
     return {
-      sql: database,
-      fresh: async () => {
-        await database.reset();
-        return {
-          store: new KyselySessionStore(database.transactions),
-          user: () => database.seedUser(),
-          family: async (familyId) => {
-            const row = await (database.db as Kysely<UsersDb>)
-              .selectFrom('users.refresh_token_families')
-              .selectAll()
-              .where('id', '=', familyId)
-              .executeTakeFirst();
-            return row === undefined
-              ? undefined
-              : {
-                  userId: row.user_id,
-                  revokedAt: row.revoked_at,
-                  revokedReason: row.revoked_reason,
-                  ip: row.ip,
-                  userAgent: row.user_agent,
-                };
-          },
-        };
+      store,
+      user: async () => {
+        const id = ids.next();
+        users.push(id);
+        return id;
       },
-      close: () => database.close(),
+      family: async (familyId) => {
+        const found = users.flatMap((u) => store.familiesOf(u)).find((f) => f.id === familyId);
+        return found === undefined
+          ? undefined
+          : {
+              userId: found.userId,
+              revokedAt: found.revokedAt,
+              revokedReason: found.revokedReason,
+              ip: found.ip,
+              userAgent: found.userAgent,
+            };
+      },
     };
   },
+  sql: (database) => ({
+    store: new KyselySessionStore(database.transactions),
+    user: () => database.seedUser(),
+    family: async (familyId) => {
+      const row = await (database.db as Kysely<UsersDb>)
+        .selectFrom('users.refresh_token_families')
+        .selectAll()
+        .where('id', '=', familyId)
+        .executeTakeFirst();
+      return row === undefined
+        ? undefined
+        : {
+            userId: row.user_id,
+            revokedAt: row.revoked_at,
+            revokedReason: row.revoked_reason,
+            ip: row.ip,
+            userAgent: row.user_agent,
+          };
+    },
+  }),
 });
-
-const targets: Target[] = [inMemoryTarget, ...sqlTargets.map(sqlTarget)];
 
 const T0 = new Date('2026-11-22T10:00:00.123Z');
 const plus = (ms: number) => new Date(T0.getTime() + ms);
@@ -104,17 +79,11 @@ const DAY = 24 * 3_600_000;
 const hash = () => `sha256-${ids.next()}`;
 
 describe.each(targets)('SessionStore contract: $name', (target) => {
-  let backEnd: Awaited<ReturnType<Target['open']>>;
   let store: SessionStore;
   let harness: Harness;
-
-  beforeAll(async () => {
-    backEnd = await target.open();
-  });
-  afterAll(() => backEnd?.close());
-  beforeEach(async () => {
-    harness = await backEnd.fresh();
-    store = harness.store;
+  const backEnd = useContractTarget(target, (fresh) => {
+    harness = fresh;
+    store = fresh.store;
   });
 
   async function start(userId: string, client: { ip?: string; userAgent?: string } = {}) {

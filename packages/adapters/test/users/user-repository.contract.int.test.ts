@@ -5,18 +5,9 @@
 import { ConcurrentUserModificationError, InMemoryUserRepository, type UserRepository } from '@aura/application/users';
 import type { DomainEvent } from '@aura/domain/platform';
 import { type Email, type Locale, User, type UserRole, type UserState, type UserStatus } from '@aura/domain/users';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { KyselyUserRepository } from '../../src/users/kysely-user.repository.js';
-import {
-  type ContractTargetName,
-  ids,
-  openUsersDatabase,
-  registeredUser,
-  sleep,
-  sqlTargets,
-  type UsersDatabase,
-  userState,
-} from './users-test-support.js';
+import { contractTargets, ids, registeredUser, sleep, useContractTarget, userState } from './users-test-support.js';
 
 interface Harness {
   readonly repo: UserRepository;
@@ -24,62 +15,30 @@ interface Harness {
   events(): Promise<Array<{ type: string; aggregateId: string }>>;
 }
 
-interface Target {
-  readonly name: ContractTargetName;
-  /** Opens the back end once per suite; `fresh()` empties it and returns a new repository. */
-  open(): Promise<{ fresh(): Promise<Harness>; sql?: UsersDatabase; close(): Promise<void> }>;
-}
-
-const inMemoryTarget: Target = {
-  name: 'in-memory',
-  open: async () => ({
-    fresh: async () => {
-      const appended: DomainEvent[] = [];
-      const repo = new InMemoryUserRepository({ append: async (_module, events) => void appended.push(...events) });
-      return {
-        repo,
-        events: async () => {
-          // What the outbox received is what the repository kept.
-          expect(repo.published).toEqual(appended);
-          return appended.map((e) => ({ type: e.type, aggregateId: e.aggregateId }));
-        },
-      };
-    },
-    close: async () => undefined,
-  }),
-};
-
-const sqlTarget = (target: (typeof sqlTargets)[number]): Target => ({
-  name: target.name,
-  open: async () => {
-    const database = await openUsersDatabase(target);
+const targets = contractTargets<Harness>({
+  inMemory: () => {
+    const appended: DomainEvent[] = [];
+    const repo = new InMemoryUserRepository({ append: async (_module, events) => void appended.push(...events) });
     return {
-      sql: database,
-      fresh: async () => {
-        await database.reset();
-        return {
-          repo: new KyselyUserRepository(database.transactions, database.outbox),
-          events: async () => (await database.outboxEvents()).map(({ type, aggregateId }) => ({ type, aggregateId })),
-        };
+      repo,
+      events: async () => {
+        // What the outbox received is what the repository kept.
+        expect(repo.published).toEqual(appended);
+        return appended.map((e) => ({ type: e.type, aggregateId: e.aggregateId }));
       },
-      close: () => database.close(),
     };
   },
+  sql: (database) => ({
+    repo: new KyselyUserRepository(database.transactions, database.outbox),
+    events: async () => (await database.outboxEvents()).map(({ type, aggregateId }) => ({ type, aggregateId })),
+  }),
 });
 
-const targets: Target[] = [inMemoryTarget, ...sqlTargets.map(sqlTarget)];
-
 describe.each(targets)('UserRepository contract: $name', (target) => {
-  let backEnd: Awaited<ReturnType<Target['open']>>;
   let repo: UserRepository;
   let events: Harness['events'];
-
-  beforeAll(async () => {
-    backEnd = await target.open();
-  });
-  afterAll(() => backEnd?.close());
-  beforeEach(async () => {
-    ({ repo, events } = await backEnd.fresh());
+  const backEnd = useContractTarget(target, (fresh) => {
+    ({ repo, events } = fresh);
   });
 
   const add = async (user: User) => (await repo.add(user))._unsafeUnwrap();

@@ -16,6 +16,7 @@ import {
   type UserState,
 } from '@aura/domain/users';
 import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { AuraModule } from '../../src/platform/aura-module.js';
 import { platformModule } from '../../src/platform/aura-module.js';
 import { migrateToLatest } from '../../src/platform/db/migrate.js';
@@ -119,6 +120,78 @@ export async function openUsersDatabase(target: HandleTarget & { readonly name: 
       return id;
     },
     close: () => database.cleanup(),
+  };
+}
+
+/** One back end a contract suite runs against, opened once per suite. */
+export interface ContractTarget<H> {
+  readonly name: ContractTargetName;
+  open(): Promise<ContractBackEnd<H>>;
+}
+
+export interface ContractBackEnd<H> {
+  /** Empties the back end and returns a new harness on it. */
+  fresh(): Promise<H>;
+  /** The database, on the SQL targets only. */
+  readonly sql?: UsersDatabase;
+  close(): Promise<void>;
+}
+
+/**
+ * The targets of a contract suite, in order: in-memory, then every SQL back end (see
+ * `sqlTargets`: PostgreSQL included, never skipped). `inMemory` builds a harness on fresh
+ * in-memory state; `sql` builds one on a database just emptied.
+ */
+export function contractTargets<H>(build: {
+  readonly inMemory: () => H | Promise<H>;
+  readonly sql: (database: UsersDatabase) => H | Promise<H>;
+}): ContractTarget<H>[] {
+  return [
+    {
+      name: 'in-memory',
+      open: async () => ({ fresh: async () => build.inMemory(), close: async () => undefined }),
+    },
+    ...sqlTargets.map(
+      (target): ContractTarget<H> => ({
+        name: target.name,
+        open: async () => {
+          const database = await openUsersDatabase(target);
+          return {
+            sql: database,
+            fresh: async () => {
+              await database.reset();
+              return build.sql(database);
+            },
+            close: () => database.close(),
+          };
+        },
+      }),
+    ),
+  ];
+}
+
+/**
+ * Wires a contract suite to its target: opens the back end before the suite, closes it after,
+ * and hands `onFresh` a new harness before each test. The returned `sql` is the database of
+ * a SQL target (undefined in memory).
+ */
+export function useContractTarget<H>(
+  target: ContractTarget<H>,
+  onFresh: (harness: H) => void,
+): { readonly sql: UsersDatabase | undefined } {
+  let backEnd: ContractBackEnd<H> | undefined;
+  beforeAll(async () => {
+    backEnd = await target.open();
+  });
+  afterAll(() => backEnd?.close());
+  beforeEach(async () => {
+    if (backEnd === undefined) throw new Error(`${target.name} back end not open`);
+    onFresh(await backEnd.fresh());
+  });
+  return {
+    get sql() {
+      return backEnd?.sql;
+    },
   };
 }
 
