@@ -15,12 +15,7 @@ export class KyselyOneTimeTokenStore implements OneTimeTokenStore {
 
   async issue(token: Parameters<OneTimeTokenStore['issue']>[0]): Promise<void> {
     await this.transactions.join(async () => {
-      await this.db
-        .deleteFrom('users.one_time_tokens')
-        .where('user_id', '=', token.userId)
-        .where('purpose', '=', token.purpose)
-        .where('used_at', 'is', null)
-        .execute();
+      await this.withdrawUnused(token.userId, token.purpose);
       await this.db
         .insertInto('users.one_time_tokens')
         .values({
@@ -66,6 +61,16 @@ export class KyselyOneTimeTokenStore implements OneTimeTokenStore {
       .limit(1)
       .executeTakeFirst();
     return row?.created_at;
+  }
+
+  async withdrawUnused(userId: string, purpose: OneTimeTokenPurpose): Promise<number> {
+    const result = await this.db
+      .deleteFrom('users.one_time_tokens')
+      .where('user_id', '=', userId)
+      .where('purpose', '=', purpose)
+      .where('used_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 
   async purgeExpired(before: Date): Promise<number> {

@@ -38,6 +38,22 @@ describe.each(targets)('OneTimeTokenStore contract: $name', (target) => {
     return tokenHash;
   }
 
+  it('withdraws a user’s unused tokens of one purpose, leaving used ones, other purposes and other users', async () => {
+    const userId = await harness.user();
+    const other = await harness.user();
+    const used = await issue(userId, 'password_reset', T0);
+    await store.markUsed(used, plus(1_000));
+    const pending = await issue(userId, 'password_reset', plus(2_000));
+    const verification = await issue(userId, 'email_verification', plus(2_000));
+    const othersReset = await issue(other, 'password_reset', plus(2_000));
+    expect(await store.withdrawUnused(userId, 'password_reset')).toBe(1);
+    expect(await store.findForUse(pending)).toBeUndefined();
+    expect(await store.findForUse(used)).toMatchObject({ usedAt: plus(1_000) });
+    expect(await store.findForUse(verification)).toMatchObject({ usedAt: null });
+    expect(await store.findForUse(othersReset)).toMatchObject({ usedAt: null });
+    expect(await store.withdrawUnused(userId, 'password_reset')).toBe(0);
+  });
+
   it('purges tokens, used or not, that expired before the given time, and keeps the others', async () => {
     const userId = await harness.user();
     const old = await issue(userId, 'email_verification', T0);

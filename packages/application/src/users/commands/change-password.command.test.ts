@@ -78,6 +78,14 @@ describe('ChangePassword', () => {
     expect(bed.users.published.map((e) => e.type)).not.toContain('user.password_changed');
   });
 
+  it('withdraws a reset code still pending: it cannot replace the new password', async () => {
+    expect(await bed.get(SendAccountEmail).execute({ kind: 'password_reset', email: EMAIL })).toBe('sent');
+    const pending = bed.messenger.lastToken(user.id, 'password_reset');
+    expect((await change(STRONG_PASSWORD)).isOk()).toBe(true);
+    const reset = await bed.get(ConfirmPasswordReset).execute({ token: pending, newPassword: 'an attacker chosen passphrase' });
+    expect(reset._unsafeUnwrapErr().type).toBe('users.invalid_token');
+  });
+
   it('counts wrong current passwords towards the login lockout', async () => {
     for (let n = 0; n < 5; n++)
       expect((await change('not my password'))._unsafeUnwrapErr().type).toBe('users.incorrect_password');

@@ -37,6 +37,7 @@ export class PasswordReplacement {
     @inject(PasswordPolicy) private readonly policy: PasswordPolicy,
     @inject(UserRepository) private readonly users: UserRepository,
     @inject(SessionStore) private readonly sessions: SessionStore,
+    @inject(OneTimeTokenStore) private readonly oneTimeTokens: OneTimeTokenStore,
     @inject(Clock) private readonly clock: Clock,
     @inject(SecurityAudit) private readonly audit: SecurityAudit,
   ) {}
@@ -47,22 +48,37 @@ export class PasswordReplacement {
     reason: 'changed' | 'reset',
     client: SessionClient | undefined,
   ): Promise<Result<void, WeakPassword>> {
+    const acceptable = await this.check(user, password);
+    if (acceptable.isErr()) return acceptable;
+    await this.apply(user, password, reason, client);
+    return ok(undefined);
+  }
+
+  /** The password rules, against the user's own address and name (`newPassword` is the field at fault). */
+  async check(user: User, password: string): Promise<Result<void, WeakPassword>> {
     const acceptable = await this.policy.check(
       password,
       personalWords({ email: user.email, displayName: user.state.displayName }),
     );
-    if (acceptable.isErr()) return err({ ...acceptable.error, details: { ...acceptable.error.details, field: 'newPassword' } });
+    return acceptable.isErr()
+      ? err({ ...acceptable.error, details: { ...acceptable.error.details, field: 'newPassword' } })
+      : ok(undefined);
+  }
+
+  /** Sets a password already checked. */
+  async apply(user: User, password: string, reason: 'changed' | 'reset', client: SessionClient | undefined): Promise<void> {
     const hash = await this.hasher.hash(password);
     const now = this.clock.now();
     user.changePassword(hash, reason, now);
     await this.users.save(user);
     const revokedSessions = await this.sessions.revokeAllForUser(user.id, now, 'password_changed');
+    // A reset code still pending would let whoever holds it replace the new password.
+    await this.oneTimeTokens.withdrawUnused(user.id, 'password_reset');
     await this.audit.record(reason === 'reset' ? 'password_reset' : 'password_changed', {
       userId: user.id,
       client,
       details: { revokedSessions },
     });
-    return ok(undefined);
   }
 }
 
@@ -168,9 +184,11 @@ export class ConfirmPasswordReset {
     if (user.status === 'deactivated') return err(user.loginRefusal() as AccountDeactivated);
     // The code reached the address: that verifies it, and proves the owner (the lockout is lifted).
     if (!user.emailVerified) user.verifyEmail(now);
-    const replaced = await this.replacement.replace(user, input.newPassword, 'reset', input.client);
-    if (replaced.isErr()) return err(replaced.error);
+    const acceptable = await this.replacement.check(user, input.newPassword);
+    if (acceptable.isErr()) return err(acceptable.error);
+    // Spent before the new password is set, which withdraws the codes still unused.
     await this.oneTimeTokens.markUsed(hash, now);
+    await this.replacement.apply(user, input.newPassword, 'reset', input.client);
     await this.throttle.clear(`email:${user.email}`);
     return ok(undefined);
   }

@@ -14,11 +14,7 @@ export class InMemoryOneTimeTokenStore implements OneTimeTokenStore {
 
   async issue(token: Parameters<OneTimeTokenStore['issue']>[0]): Promise<void> {
     if (this.#tokens.has(token.tokenHash)) throw new Error('a one-time token with this hash already exists');
-    for (const existing of [...this.#tokens.values()]) {
-      if (existing.userId === token.userId && existing.purpose === token.purpose && existing.usedAt === null) {
-        this.#tokens.delete(existing.tokenHash);
-      }
-    }
+    await this.withdrawUnused(token.userId, token.purpose);
     this.#tokens.set(
       token.tokenHash,
       copy({
@@ -40,6 +36,12 @@ export class InMemoryOneTimeTokenStore implements OneTimeTokenStore {
   async markUsed(tokenHash: string, at: Date): Promise<void> {
     const token = this.#tokens.get(tokenHash);
     if (token !== undefined) this.#tokens.set(tokenHash, copy({ ...token, usedAt: at }));
+  }
+
+  async withdrawUnused(userId: string, purpose: OneTimeTokenPurpose): Promise<number> {
+    const unused = [...this.#tokens.values()].filter((t) => t.userId === userId && t.purpose === purpose && t.usedAt === null);
+    for (const token of unused) this.#tokens.delete(token.tokenHash);
+    return unused.length;
   }
 
   async purgeExpired(before: Date): Promise<number> {

@@ -21,6 +21,8 @@ export interface OneTimeTokenStore {
   markUsed(tokenHash: string, at: Date): Promise<void>;
   /** When the user's latest token of this purpose was issued (to refuse floods of emails). */
   lastIssuedAt(userId: string, purpose: OneTimeTokenPurpose): Promise<Date | undefined>;
+  /** Withdraws the user's unused tokens of a purpose (a new password makes pending reset codes moot); returns how many. */
+  withdrawUnused(userId: string, purpose: OneTimeTokenPurpose): Promise<number>;
   /** Deletes tokens, used or not, that expired before `before`; returns how many. */
   purgeExpired(before: Date): Promise<number>;
 }
