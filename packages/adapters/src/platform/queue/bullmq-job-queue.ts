@@ -8,8 +8,8 @@ import type {
   QueueName,
   WorkerOptions,
 } from '@aura/application/platform';
-import { isPermanentJobError } from '@aura/application/platform';
-import { type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
+import { isPermanentJobError, isPostponeJob } from '@aura/application/platform';
+import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { exhausted, ignoreErrors, resolveJobOptions, toError } from './queue-support.js';
 
@@ -106,18 +106,22 @@ export class BullmqJobQueue implements JobQueue {
     // duplicates this (never connected) template for its main and blocking connections.
     const connection = this.connect({ maxRetriesPerRequest: null, lazyConnect: true });
     this.workerConnections.push(connection);
-    const worker = new Worker(queue, (job: Job) => this.run(queue, job, handler as JobHandler<unknown>, options), {
-      connection,
-      ...this.prefixOption(),
-      concurrency,
-      autorun: true,
-      lockDuration: this.options.lockDurationMs ?? LOCK_DURATION_MS,
-      stalledInterval: this.options.lockDurationMs ?? STALLED_INTERVAL_MS,
-      maxStalledCount: MAX_STALLED_COUNT,
-      skipStalledCheck: false,
-      skipLockRenewal: false,
-      runRetryDelay: RUN_RETRY_DELAY_MS,
-    });
+    const worker = new Worker(
+      queue,
+      (job: Job, token?: string) => this.run(queue, job, token, handler as JobHandler<unknown>, options),
+      {
+        connection,
+        ...this.prefixOption(),
+        concurrency,
+        autorun: true,
+        lockDuration: this.options.lockDurationMs ?? LOCK_DURATION_MS,
+        stalledInterval: this.options.lockDurationMs ?? STALLED_INTERVAL_MS,
+        maxStalledCount: MAX_STALLED_COUNT,
+        skipStalledCheck: false,
+        skipLockRenewal: false,
+        runRetryDelay: RUN_RETRY_DELAY_MS,
+      },
+    );
     worker.on('error', (error) => this.reportError(error));
     // A job whose worker died more than MAX_STALLED_COUNT times is failed by BullMQ without
     // running the handler: park it as a dead letter all the same, so it is not lost silently.
@@ -169,12 +173,24 @@ export class BullmqJobQueue implements JobQueue {
     for (const connection of this.workerConnections) connection.disconnect();
   }
 
-  private async run(queue: QueueName, job: Job, handler: JobHandler<unknown>, options: WorkerOptions): Promise<void> {
+  private async run(
+    queue: QueueName,
+    job: Job,
+    token: string | undefined,
+    handler: JobHandler<unknown>,
+    options: WorkerOptions,
+  ): Promise<void> {
     const context = jobContext(queue, job);
     try {
       await handler(context);
     } catch (thrown) {
       const error = toError(thrown);
+      if (isPostponeJob(error)) {
+        // Back to the delayed set without counting an attempt (BullMQ's skipAttempt).
+        await job.moveToDelayed(Date.now() + error.delayMs, token);
+        ignoreErrors(() => options.onPostponed?.(context, error));
+        throw new DelayedError();
+      }
       if (isPermanentJobError(error)) {
         await exhausted(options, context, error);
         throw new UnrecoverableError(`${error.name}: ${error.message}`);

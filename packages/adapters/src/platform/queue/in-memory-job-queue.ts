@@ -10,7 +10,7 @@ import type {
   QueueName,
   WorkerOptions,
 } from '@aura/application/platform';
-import { isPermanentJobError } from '@aura/application/platform';
+import { isPermanentJobError, isPostponeJob } from '@aura/application/platform';
 import { exhausted, ignoreErrors, resolveJobOptions, toError } from './queue-support.js';
 
 export interface InMemoryJobQueueOptions {
@@ -244,6 +244,16 @@ export class InMemoryJobQueue implements JobQueue {
   }
 
   private async failed(state: QueueState, consumer: Consumer, job: StoredJob, context: JobContext, error: Error): Promise<void> {
+    if (isPostponeJob(error)) {
+      ignoreErrors(() => consumer.options.onPostponed?.(context, error));
+      if (this.closing) {
+        state.live.delete(job.id);
+        return;
+      }
+      // Same attempt number: a postponement is not a failed attempt.
+      this.schedule(state, job, error.delayMs);
+      return;
+    }
     if (!isPermanentJobError(error) && context.attempt < context.maxAttempts) {
       job.attempt = context.attempt + 1;
       ignoreErrors(() => consumer.options.onRetry?.(context, error));

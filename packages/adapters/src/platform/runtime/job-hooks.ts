@@ -8,7 +8,7 @@ export function jobHooks(deps: {
   logger: Logger;
   ids: IdGenerator;
   clock: Clock;
-}): Required<Pick<WorkerOptions, 'onExhausted' | 'onRetry' | 'onCompleted'>> {
+}): Required<Pick<WorkerOptions, 'onExhausted' | 'onRetry' | 'onCompleted' | 'onPostponed'>> {
   // Hooks run outside the job's scope: name its correlation id explicitly.
   const describe = (job: JobContext) => {
     const correlationId = (job.data as { correlationId?: unknown } | null)?.correlationId;
@@ -27,6 +27,10 @@ export function jobHooks(deps: {
     onRetry: (job, error) => {
       deps.metrics.jobs.inc({ queue: job.queue, outcome: 'retried' });
       deps.logger.warn('job failed; will retry', { ...describe(job), maxAttempts: job.maxAttempts, err: error });
+    },
+    onPostponed: (job, postponement) => {
+      deps.metrics.jobs.inc({ queue: job.queue, outcome: 'postponed' });
+      deps.logger.info('job postponed', { ...describe(job), delayMs: postponement.delayMs, reason: postponement.message });
     },
     onExhausted: async (job, error) => {
       deps.metrics.jobs.inc({ queue: job.queue, outcome: 'failed' });

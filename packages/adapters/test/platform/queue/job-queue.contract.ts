@@ -7,7 +7,7 @@
  * The suite closes the queue after each test, then calls `cleanup`.
  */
 import type { JobContext, JobQueue, QueueCounts, WorkerOptions } from '@aura/application';
-import { isPermanentJobError, PermanentJobError } from '@aura/application';
+import { isPermanentJobError, isPostponeJob, PermanentJobError, PostponeJob } from '@aura/application';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 export interface JobQueueFixture {
@@ -37,6 +37,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 
 interface HookCalls {
   readonly retried: Array<{ job: JobContext; error: Error }>;
+  readonly postponed: Array<{ job: JobContext; postponement: PostponeJob }>;
   readonly exhausted: Array<{ job: JobContext; error: Error }>;
   readonly completed: JobContext[];
   readonly options: WorkerOptions;
@@ -44,16 +45,21 @@ interface HookCalls {
 
 function recordingHooks(extra: WorkerOptions = {}): HookCalls {
   const retried: HookCalls['retried'] = [];
+  const postponed: HookCalls['postponed'] = [];
   const exhausted: HookCalls['exhausted'] = [];
   const completed: JobContext[] = [];
   return {
     retried,
+    postponed,
     exhausted,
     completed,
     options: {
       ...extra,
       onRetry: (job, error) => {
         retried.push({ job, error });
+      },
+      onPostponed: (job, postponement) => {
+        postponed.push({ job, postponement });
       },
       onExhausted: async (job, error) => {
         exhausted.push({ job, error });
@@ -307,6 +313,214 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueueFixtu
       expect(hooks.exhausted[0]?.job.attempt).toBe(1);
       expect(isPermanentJobError(hooks.exhausted[0]?.error)).toBe(true);
       expect(hooks.exhausted[0]?.error.message).toBe('unknown event version');
+    });
+
+    it('runs a postponed job again after the delay, with the same attempt number', async () => {
+      const DELAY = 150;
+      const runs: Array<{ attempt: number; startedAt: number }> = [];
+      const postponedAt: number[] = [];
+      const hooks = recordingHooks();
+      await queue.process(
+        'test.postpone',
+        async (job) => {
+          runs.push({ attempt: job.attempt, startedAt: Date.now() });
+          if (runs.length <= 2) {
+            postponedAt.push(Date.now());
+            throw new PostponeJob(DELAY, `circuit open ${runs.length}`);
+          }
+        },
+        hooks.options,
+      );
+      // The retry backoff (20 ms) is much shorter than the postponement: a postponement
+      // handled as a failed attempt would show up early.
+      await queue.enqueue({
+        queue: 'test.postpone',
+        name: 'send',
+        data: { n: 1 },
+        options: { jobId: 'postponed-1', attempts: 3, backoff: FAST_RETRY },
+      });
+      await waitFor(() => hooks.completed.length === 1, 'completion');
+
+      expect(runs.map((run) => run.attempt)).toEqual([1, 1, 1]);
+      for (const [index, at] of postponedAt.entries()) {
+        const rerunAt = runs[index + 1]?.startedAt ?? 0;
+        // Never before the delay (1 ms of slack for timer and clock rounding); late is fine.
+        expect(rerunAt - at).toBeGreaterThanOrEqual(DELAY - 1);
+        expect(rerunAt - at).toBeLessThan(DELAY + 5_000);
+      }
+      expect(
+        hooks.postponed.map(({ job, postponement }) => [
+          job.id,
+          job.attempt,
+          job.maxAttempts,
+          postponement.delayMs,
+          postponement.message,
+        ]),
+      ).toEqual([
+        ['postponed-1', 1, 3, DELAY, 'circuit open 1'],
+        ['postponed-1', 1, 3, DELAY, 'circuit open 2'],
+      ]);
+      for (const { job, postponement } of hooks.postponed) {
+        expect(job).toMatchObject({ queue: 'test.postpone', name: 'send', data: { n: 1 } });
+        expect(postponement).toBeInstanceOf(PostponeJob);
+        expect(isPostponeJob(postponement)).toBe(true);
+      }
+      expect(hooks.retried).toEqual([]);
+      expect(hooks.exhausted).toEqual([]);
+      expect(hooks.completed.map((job) => [job.id, job.attempt])).toEqual([['postponed-1', 1]]);
+      await sleep(50);
+      expect(hooks.completed).toHaveLength(1);
+      expect(await queue.counts('test.postpone')).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+    });
+
+    it('does not exhaust a job that is postponed more often than maxAttempts', async () => {
+      const attempts: number[] = [];
+      const hooks = recordingHooks();
+      await queue.process(
+        'test.postpone-many',
+        async (job) => {
+          attempts.push(job.attempt);
+          if (attempts.length <= 4) throw new PostponeJob(50, 'not yet');
+        },
+        hooks.options,
+      );
+      await queue.enqueue({
+        queue: 'test.postpone-many',
+        name: 'patient',
+        data: null,
+        options: { attempts: 2, backoff: FAST_RETRY },
+      });
+      await waitFor(() => hooks.completed.length === 1, 'completion');
+
+      expect(attempts).toEqual([1, 1, 1, 1, 1]);
+      expect(hooks.postponed.map(({ job }) => job.attempt)).toEqual([1, 1, 1, 1]);
+      expect(hooks.retried).toEqual([]);
+      expect(hooks.exhausted).toEqual([]);
+      expect(hooks.completed[0]).toMatchObject({ attempt: 1, maxAttempts: 2 });
+      expect(await queue.counts('test.postpone-many')).toEqual({ waiting: 0, active: 0, delayed: 0, failed: 0 });
+    });
+
+    it('keeps de-duplicating the id of a postponed job while it is delayed', async () => {
+      const ran: Array<[string, unknown]> = [];
+      const hooks = recordingHooks();
+      await queue.process(
+        'test.postpone-dedup',
+        async (job) => {
+          ran.push([job.id, job.data]);
+          if (job.id === 'held' && ran.filter(([id]) => id === 'held').length === 1) throw new PostponeJob(200, 'held');
+        },
+        hooks.options,
+      );
+      await queue.enqueue({ queue: 'test.postpone-dedup', name: 'n', data: 'first', options: { jobId: 'held' } });
+      await waitFor(() => hooks.postponed.length === 1, 'the postponement');
+      await waitFor(async () => (await queue.counts('test.postpone-dedup')).delayed === 1, 'the job to be delayed');
+
+      await queue.enqueue({ queue: 'test.postpone-dedup', name: 'n', data: 'second', options: { jobId: 'held' } });
+      await queue.enqueueMany([{ queue: 'test.postpone-dedup', name: 'n', data: 'third', options: { jobId: 'held' } }]);
+      expect(await queue.counts('test.postpone-dedup')).toEqual({ waiting: 0, active: 0, delayed: 1, failed: 0 });
+
+      await waitFor(() => hooks.completed.length === 1, 'completion');
+      // With concurrency 1 jobs run in order: once the sentinel ran, a duplicate would have too.
+      await queue.enqueue({ queue: 'test.postpone-dedup', name: 'n', data: 'sentinel', options: { jobId: 'sentinel' } });
+      await waitFor(() => hooks.completed.length === 2, 'the sentinel');
+      await sleep(50);
+
+      expect(ran).toEqual([
+        ['held', 'first'],
+        ['held', 'first'],
+        ['sentinel', 'sentinel'],
+      ]);
+      expect(hooks.postponed).toHaveLength(1);
+    });
+
+    it('counts attempts as usual when a postponed job then fails', async () => {
+      const attempts: number[] = [];
+      const hooks = recordingHooks();
+      await queue.process(
+        'test.postpone-fail',
+        async (job) => {
+          attempts.push(job.attempt);
+          if (attempts.length === 1) throw new PostponeJob(50, 'later');
+          if (attempts.length === 2) throw new Error('real failure');
+        },
+        hooks.options,
+      );
+      await queue.enqueue({
+        queue: 'test.postpone-fail',
+        name: 'mixed',
+        data: null,
+        options: { attempts: 3, backoff: FAST_RETRY },
+      });
+      await waitFor(() => hooks.completed.length === 1, 'completion');
+
+      expect(attempts).toEqual([1, 1, 2]);
+      expect(hooks.postponed.map(({ job }) => job.attempt)).toEqual([1]);
+      expect(hooks.retried.map(({ job, error }) => [job.attempt, error.message])).toEqual([[1, 'real failure']]);
+      expect(hooks.completed[0]?.attempt).toBe(2);
+      expect(hooks.exhausted).toEqual([]);
+    });
+
+    it('exhausts a postponed job only when its attempts really fail', async () => {
+      let runs = 0;
+      const hooks = recordingHooks();
+      await queue.process(
+        'test.postpone-exhaust',
+        async () => {
+          runs += 1;
+          if (runs === 1) throw new PostponeJob(50, 'later');
+          throw new Error('broken');
+        },
+        hooks.options,
+      );
+      await queue.enqueue({ queue: 'test.postpone-exhaust', name: 'single', data: null, options: { attempts: 1 } });
+      await waitFor(() => hooks.exhausted.length === 1, 'exhaustion');
+      await waitFor(async () => (await queue.counts('test.postpone-exhaust')).failed === 1, 'the failed count');
+      await sleep(50);
+
+      expect(runs).toBe(2);
+      expect(hooks.postponed).toHaveLength(1);
+      expect(hooks.retried).toEqual([]);
+      expect(hooks.exhausted.map(({ job, error }) => [job.attempt, job.maxAttempts, error.message])).toEqual([[1, 1, 'broken']]);
+      expect(hooks.completed).toEqual([]);
+    });
+
+    it('still postpones a job when onPostponed throws', async () => {
+      let runs = 0;
+      const completed: JobContext[] = [];
+      await queue.process(
+        'test.postpone-bad-hook',
+        async () => {
+          runs += 1;
+          if (runs === 1) throw new PostponeJob(50, 'later');
+        },
+        {
+          onPostponed: () => {
+            throw new Error('onPostponed broke');
+          },
+          onCompleted: (job) => {
+            completed.push(job);
+          },
+        },
+      );
+      await queue.enqueue({ queue: 'test.postpone-bad-hook', name: 'n', data: null, options: { attempts: 1 } });
+      await waitFor(() => completed.length === 1, 'completion');
+      expect(runs).toBe(2);
+      expect(completed[0]?.attempt).toBe(1);
+    });
+
+    it('refuses a negative postponement, and tells a PostponeJob from other errors', () => {
+      expect(() => new PostponeJob(-1, 'x')).toThrow(RangeError);
+      expect(() => new PostponeJob(Number.NaN, 'x')).toThrow(RangeError);
+      expect(() => new PostponeJob(Number.POSITIVE_INFINITY, 'x')).toThrow(RangeError);
+      const postponement = new PostponeJob(0, 'circuit open');
+      expect(postponement).toBeInstanceOf(Error);
+      expect(postponement).toMatchObject({ name: 'PostponeJob', delayMs: 0, message: 'circuit open' });
+      expect(isPostponeJob(postponement)).toBe(true);
+      expect(isPostponeJob(new Error('x'))).toBe(false);
+      expect(isPostponeJob(new PermanentJobError('x'))).toBe(false);
+      expect(isPostponeJob(Object.assign(new Error('x'), { name: 'PostponeJob' }))).toBe(false); // no delayMs
+      expect(isPostponeJob({ name: 'PostponeJob', delayMs: 10 })).toBe(false); // not an Error
+      expect(isPostponeJob(undefined)).toBe(false);
     });
 
     it('treats a thrown non-Error as a failure', async () => {

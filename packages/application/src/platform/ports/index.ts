@@ -18,7 +18,7 @@ export type {
   QueueName,
   WorkerOptions,
 } from './job-queue.port.js';
-export { isPermanentJobError, JobQueue, PermanentJobError } from './job-queue.port.js';
+export { isPermanentJobError, isPostponeJob, JobQueue, PermanentJobError, PostponeJob } from './job-queue.port.js';
 export type { LogFields } from './logger.port.js';
 export { Logger } from './logger.port.js';
 export { Outbox } from './outbox.port.js';

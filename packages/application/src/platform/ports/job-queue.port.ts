@@ -48,6 +48,8 @@ export interface WorkerOptions {
   readonly onExhausted?: (job: JobContext, error: Error) => Promise<void>;
   /** Called when an attempt failed and another one is scheduled. */
   readonly onRetry?: (job: JobContext, error: Error) => void;
+  /** Called when a handler postponed its job (see {@link PostponeJob}). */
+  readonly onPostponed?: (job: JobContext, postponement: PostponeJob) => void;
   readonly onCompleted?: (job: JobContext) => void;
 }
 
@@ -85,4 +87,24 @@ export class PermanentJobError extends Error {
 
 export function isPermanentJobError(error: unknown): error is PermanentJobError {
   return error instanceof Error && error.name === 'PermanentJobError';
+}
+
+/**
+ * Thrown by a handler that cannot do its work yet, through no fault of the job (a provider's
+ * circuit is open, a lease is held elsewhere, the recipient's quiet hours): the job runs again
+ * after `delayMs` with the same attempt number. Postponing does not use up an attempt.
+ */
+export class PostponeJob extends Error {
+  override readonly name = 'PostponeJob';
+  constructor(
+    readonly delayMs: number,
+    reason: string,
+  ) {
+    super(reason);
+    if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`delayMs must be a finite number >= 0, got ${delayMs}`);
+  }
+}
+
+export function isPostponeJob(error: unknown): error is PostponeJob {
+  return error instanceof Error && error.name === 'PostponeJob' && typeof (error as PostponeJob).delayMs === 'number';
 }
