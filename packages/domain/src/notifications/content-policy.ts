@@ -1,4 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
+import { isWellFormedText } from '../platform/text.js';
 import type { Channel } from './kinds.js';
 import { type ForbiddenContent, type InvalidContent, type NotDiscreet, notificationsErrors } from './notification.errors.js';
 
@@ -103,6 +104,13 @@ export function checkContent(channel: Channel, content: MessageContent, policy: 
   const length = [...content.message].length;
   if (content.message.trim().length === 0)
     return err(notificationsErrors.invalidContent('the message must not be empty', 'message'));
+  for (const [field, text] of [
+    ['subject', content.subject ?? ''],
+    ['message', content.message],
+  ] as const) {
+    if (!isWellFormedText(text))
+      return err(notificationsErrors.invalidContent(`the ${field} contains a NUL or a lone surrogate (not text)`, field));
+  }
   if (length > MESSAGE_MAX_LENGTH)
     return err(
       notificationsErrors.invalidContent(

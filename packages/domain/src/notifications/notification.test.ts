@@ -699,3 +699,38 @@ describe('Notification.restore', () => {
     );
   });
 });
+
+describe('Notification.request: text that cannot be stored', () => {
+  const input = (overrides: Partial<NewNotification>): NewNotification => ({
+    id: '0190d3b4-7f3a-7000-8000-000000000001',
+    userId: null,
+    channel: 'email',
+    recipient: 'ana@example.org',
+    subject: 'Hello',
+    message: 'A message.',
+    category: 'transactional',
+    priority: 'normal',
+    ...overrides,
+  });
+  const at = new Date('2026-11-21T10:00:00Z');
+
+  it.each([
+    ['message', { message: 'before\u0000after' }],
+    ['message', { message: 'half a pair \uD83D here' }],
+    ['subject', { subject: 'Hello \uDE00' }],
+  ] as const)('refuses a NUL or a lone surrogate in the %s', (field, overrides) => {
+    const result = Notification.request(input(overrides), DEFAULT_CONTENT_POLICY, at);
+    expect(result._unsafeUnwrapErr()).toMatchObject({ type: 'notifications.invalid_content', details: { field } });
+  });
+
+  it('takes de-duplication keys of 1 to 255 characters of text, nothing else', () => {
+    expect(Notification.request(input({ deduplicationKey: 'k'.repeat(255) }), DEFAULT_CONTENT_POLICY, at).isOk()).toBe(true);
+    for (const deduplicationKey of ['', 'k'.repeat(256), 'key\u0000']) {
+      const result = Notification.request(input({ deduplicationKey }), DEFAULT_CONTENT_POLICY, at);
+      expect(result._unsafeUnwrapErr()).toMatchObject({
+        type: 'notifications.invalid_content',
+        details: { field: 'deduplicationKey' },
+      });
+    }
+  });
+});

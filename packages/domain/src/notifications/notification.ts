@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import { AggregateRoot } from '../platform/aggregate-root.js';
+import { isWellFormedText } from '../platform/text.js';
 import { type ContentPolicy, checkContent } from './content-policy.js';
 import type { Category, Channel, NotificationStatus, Priority } from './kinds.js';
 import { type InvalidTransition, type NotificationRejected, notificationsErrors } from './notification.errors.js';
@@ -67,6 +68,9 @@ export interface NewNotification {
   readonly sendAt?: Date | null;
 }
 
+/** Longest de-duplication key (it is a unique index entry). */
+export const DEDUPLICATION_KEY_MAX_LENGTH = 255;
+
 /** What replaces the content of a security message once it has gone out (it held a code). */
 export const SCRUBBED = '[removed after sending]';
 
@@ -95,6 +99,14 @@ export class Notification extends AggregateRoot<string, NotificationEvent> {
     if (recipient.isErr()) return err(recipient.error);
     const content = checkContent(input.channel, { subject: input.subject, message: input.message }, policy);
     if (content.isErr()) return err(content.error);
+    const key = input.deduplicationKey ?? null;
+    if (key !== null && (key.length === 0 || key.length > DEDUPLICATION_KEY_MAX_LENGTH || !isWellFormedText(key)))
+      return err(
+        notificationsErrors.invalidContent(
+          `the de-duplication key must be 1 to ${DEDUPLICATION_KEY_MAX_LENGTH} characters of text`,
+          'deduplicationKey',
+        ),
+      );
     const sendAt = input.sendAt && input.sendAt.getTime() > at.getTime() ? input.sendAt : at;
     const notification = new Notification({
       id: input.id,
@@ -110,7 +122,7 @@ export class Notification extends AggregateRoot<string, NotificationEvent> {
       metadata: input.metadata ?? {},
       templateKey: input.templateKey ?? null,
       locale: input.locale ?? null,
-      deduplicationKey: input.deduplicationKey ?? null,
+      deduplicationKey: key,
       sendAt,
       attempts: 0,
       lastError: null,

@@ -5,5 +5,6 @@ export type { DomainEvent } from './domain-event.js';
 export { normaliseEmailAddress } from './email-address.js';
 export type { BusinessRule } from './rule.js';
 export { checkRules } from './rule.js';
+export { isWellFormedText } from './text.js';
 export type { InvalidUuid, Uuid } from './uuid.js';
 export { parseUuid, uuidV7Timestamp, uuidVersion } from './uuid.js';

@@ -24,6 +24,7 @@ import {
   type PreferencesInput,
 } from '../notifications/preferences.js';
 import type { QuietHours } from '../notifications/quiet-hours.js';
+import { isWellFormedText } from '../platform/text.js';
 import { uuidV7Arbitrary } from './platform.arbitraries.js';
 import { invalidEmailArbitrary, rawEmailArbitrary } from './users.arbitraries.js';
 
@@ -133,7 +134,8 @@ export function invalidRecipientArbitrary(channel: Channel): fc.Arbitrary<string
 // ── Message content ──────────────────────────────────────────────────────────────────────────
 
 const SENSITIVE_TERMS = [...DEFAULT_FORBIDDEN_WORDS, ...DEFAULT_CLINICAL_TERMS];
-const isDiscreet = (text: string) => text.trim().length > 0 && findTerm(text, SENSITIVE_TERMS) === undefined;
+const isDiscreet = (text: string) =>
+  text.trim().length > 0 && isWellFormedText(text) && findTerm(text, SENSITIVE_TERMS) === undefined;
 
 const VOCABULARY = [
   'Your',

@@ -1,4 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
+import { isWellFormedText } from '../platform/text.js';
 import { type InvalidDisplayName, type InvalidLocale, type InvalidTimeZone, invalidField } from './user.errors.js';
 
 declare const displayNameBrand: unique symbol;
@@ -14,12 +15,7 @@ export type Locale = string & { readonly [localeBrand]: true };
 
 export const DISPLAY_NAME_MAX = 100;
 
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Text that can be stored and sent as UTF-8: no lone surrogate halves and no NUL. */
-export function isWellFormedText(text: string): boolean {
-  return !LONE_SURROGATE.test(text) && !text.includes('\u0000');
-}
+export { isWellFormedText };
 
 export function parseDisplayName(value: string, field = 'displayName'): Result<DisplayName, InvalidDisplayName> {
   const name = value.trim().replace(/\s+/gu, ' ');
