@@ -1,4 +1,5 @@
 import type { DomainError } from '@aura/domain/platform';
+import type { Email } from '@aura/domain/users';
 import type { ResultAsync } from 'neverthrow';
 import type { Role } from '../platform/actor.js';
 
@@ -34,3 +35,26 @@ export interface UsersContract {
   requireActive(userId: string, roles?: readonly Role[]): ResultAsync<UserProfile, UsersContractError>;
 }
 export const UsersContract = Symbol.for('aura.users.UsersContract');
+
+export interface AccountMessage {
+  readonly userId: string;
+  readonly to: Email;
+  readonly displayName: string;
+  readonly locale: string;
+  /** The one-time token the person sends back. */
+  readonly token: string;
+  readonly expiresAt: Date;
+}
+
+/**
+ * What the users module needs from outside to reach a person: account messages (verification
+ * codes, password resets). Bound to the development mailbox by the users module; the
+ * notifications module, when installed, rebinds it to real delivery. Called inside the
+ * transaction that stores the code (so a code is never sent that does not work), from the
+ * worker, at least once.
+ */
+export interface AccountMessenger {
+  sendEmailVerification(message: AccountMessage): Promise<void>;
+  sendPasswordReset(message: AccountMessage): Promise<void>;
+}
+export const AccountMessenger = Symbol.for('aura.users.AccountMessenger');

@@ -13,14 +13,15 @@ export interface JobDefinition {
   readonly queue: QueueName;
   /** Container token of the processor. */
   readonly processor: ServiceIdentifier<JobProcessor>;
-  /** Jobs of this queue run at most this many at a time per worker process. */
-  readonly concurrency?: number;
+  /** Jobs of this queue run at most this many at a time per worker process (a number, or a token bound to one). */
+  readonly concurrency?: number | ServiceIdentifier<number>;
   /**
    * Run it on a schedule too: every worker enqueues it at start and then every `everyMs`,
    * under one job id per interval, so any number of workers run it about once per interval.
    * Scheduled jobs carry `{ correlationId, scheduledFor }` and must be safe to run twice.
+   * A container token bound to a number makes the interval configurable.
    */
-  readonly everyMs?: number;
+  readonly everyMs?: number | ServiceIdentifier<number>;
 }
 
 /**
