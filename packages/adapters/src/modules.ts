@@ -1,3 +1,4 @@
+import { notificationsModule } from './notifications/notifications.module.js';
 import type { AuraModule } from './platform/aura-module.js';
 import { usersModule } from './users/users.module.js';
 
@@ -5,4 +6,4 @@ import { usersModule } from './users/users.module.js';
  * The business modules the runtimes install, in any order (start-up orders them by their
  * dependencies). Adding a module is one line here and one in apps/http/src/http-modules.ts.
  */
-export const auraModules: readonly AuraModule[] = [usersModule];
+export const auraModules: readonly AuraModule[] = [usersModule, notificationsModule];

@@ -253,13 +253,23 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
               await processor.process(job);
             });
           },
-          { ...hooks, concurrency: definition.concurrency ?? config.WORKER_CONCURRENCY },
+          {
+            ...hooks,
+            concurrency:
+              definition.concurrency === undefined
+                ? config.WORKER_CONCURRENCY
+                : typeof definition.concurrency === 'number'
+                  ? definition.concurrency
+                  : container.get<number>(definition.concurrency),
+          },
         );
       }
     }
     for (const module of modules) {
       for (const definition of module.jobs ?? []) {
-        if (definition.everyMs !== undefined) schedules.push(schedule(definition.queue, definition.everyMs));
+        if (definition.everyMs === undefined) continue;
+        const everyMs = typeof definition.everyMs === 'number' ? definition.everyMs : container.get<number>(definition.everyMs);
+        schedules.push(schedule(definition.queue, everyMs));
       }
     }
     relay.start();

@@ -39,7 +39,19 @@ function isTrustProxy(value: string): boolean {
 }
 
 /** Variables whose value is never echoed in an error (they hold credentials or keys). */
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'REDIS_URL', 'AUTH_JWKS', 'AUTH_SIGNING_KEY']);
+const SECRET_VARIABLES = new Set([
+  'DATABASE_URL',
+  'REDIS_URL',
+  'AUTH_JWKS',
+  'AUTH_SIGNING_KEY',
+  'SMTP_URL',
+  'NOTIFICATIONS_SMS_SECRET',
+  'NOTIFICATIONS_PUSH_SECRET',
+  'NOTIFICATIONS_EMAIL_WEBHOOK_SECRET',
+]);
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+const secret = z.string().min(32, { error: 'must be at least 32 characters' });
 
 /**
  * Every environment variable Aura reads, with its default. `.env.example` lists the same
@@ -174,6 +186,43 @@ export const configSchema = z.object({
    * outside production). Default: `mail/` inside AURA_DATA_DIR; kept in memory when that is `memory://`.
    */
   DEV_MAILBOX_DIR: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
+  /**
+   * SMTP server for email (`smtp://user:password@host:587`, `smtps://…:465`). Without it, email
+   * goes to the development mailbox; required in production.
+   */
+  SMTP_URL: z.preprocess(
+    emptyAsUndefined,
+    z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  ),
+  /** The From of every email. */
+  MAIL_FROM: z.string().min(3).default('Aura <no-reply@aura.localhost>'),
+  /** SMS provider webhook (JSON POST, HMAC-signed); without it, SMS is off. */
+  NOTIFICATIONS_SMS_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  /** Shared secret that signs requests to the SMS provider and verifies its delivery receipts (≥ 32 characters). */
+  NOTIFICATIONS_SMS_SECRET: z.preprocess(emptyAsUndefined, secret.optional()),
+  /** Push provider webhook; without it, push is off. */
+  NOTIFICATIONS_PUSH_URL: z.preprocess(emptyAsUndefined, httpUrl.optional()),
+  NOTIFICATIONS_PUSH_SECRET: z.preprocess(emptyAsUndefined, secret.optional()),
+  /** Verifies bounce/delivery receipts posted by the email provider to /api/notifications/webhooks/email. */
+  NOTIFICATIONS_EMAIL_WEBHOOK_SECRET: z.preprocess(emptyAsUndefined, secret.optional()),
+  /** How long one call to a provider may take. */
+  NOTIFICATIONS_PROVIDER_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  /** Consecutive provider failures that open its circuit … */
+  NOTIFICATIONS_BREAKER_THRESHOLD: int(1, 1_000).default(5),
+  /** … and how long it stays open before one trial call (half-open). */
+  NOTIFICATIONS_BREAKER_HALF_OPEN_S: int(1, 3_600).default(60),
+  /** Attempts to hand a notification to its provider before it is marked failed. */
+  NOTIFICATIONS_MAX_ATTEMPTS: int(1, 50).default(6),
+  /** First retry delay; doubled after each failed attempt. */
+  NOTIFICATIONS_RETRY_BACKOFF_MS: int(1, 3_600_000).default(10_000),
+  /** How often the worker re-derives due (and scheduled) notifications from the database. */
+  NOTIFICATIONS_SWEEP_INTERVAL_S: int(1, 3_600).default(30),
+  /** Delivery jobs run at most this many at a time per worker process. */
+  NOTIFICATIONS_DELIVERY_CONCURRENCY: int(1, 1_000).default(20),
+  /** Webhook signatures older (or newer) than this are refused as replays. */
+  NOTIFICATIONS_WEBHOOK_TOLERANCE_S: int(10, 86_400).default(300),
+  /** Comma-separated words no notification may contain (whole words, any case). */
+  NOTIFICATIONS_FORBIDDEN_WORDS: z.string().default('spam,phishing'),
   /** Serve `/docs` and `/openapi.json`. */
   API_DOCS_ENABLED: bool.default(true),
 });
@@ -224,6 +273,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       variable: 'AUTH_SIGNING_KEY',
       message: 'is required when NODE_ENV=production (every process must sign access tokens with the same key)',
     });
+  if (config.NODE_ENV === 'production' && config.SMTP_URL === undefined)
+    problems.push({
+      variable: 'SMTP_URL',
+      message: 'is required when NODE_ENV=production (the development mailbox never sends real email)',
+    });
+  for (const channel of ['SMS', 'PUSH'] as const) {
+    if (config[`NOTIFICATIONS_${channel}_URL`] !== undefined && config[`NOTIFICATIONS_${channel}_SECRET`] === undefined)
+      problems.push({
+        variable: `NOTIFICATIONS_${channel}_SECRET`,
+        message: `is required when NOTIFICATIONS_${channel}_URL is set (requests to the provider are signed with it)`,
+      });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -23,7 +23,7 @@ export class AuraMetrics {
 
   readonly jobs = new Counter({
     name: 'aura_jobs_total',
-    help: 'Job attempts by queue and outcome (completed, retried, failed = dead-lettered).',
+    help: 'Job attempts by queue and outcome (completed, retried, postponed, failed = dead-lettered).',
     labelNames: ['queue', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -38,6 +38,20 @@ export class AuraMetrics {
     name: 'aura_event_deliveries_total',
     help: 'Event deliveries by subscriber and outcome (handled, duplicate).',
     labelNames: ['subscriber', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly providerCalls = new Counter({
+    name: 'aura_notification_provider_calls_total',
+    help: 'Calls to notification providers by channel, provider and outcome (sent, rejected, failed, timeout, circuit_open).',
+    labelNames: ['channel', 'provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly providerCircuit = new Gauge({
+    name: 'aura_notification_provider_circuit_state',
+    help: 'Circuit breaker of each notification provider in this process: 0 closed, 1 open, 2 half-open.',
+    labelNames: ['channel', 'provider'] as const,
     registers: [this.registry],
   });
 

@@ -1,0 +1,13 @@
+export { KyselyNotificationRepository } from './kysely-notification.repository.js';
+export { KyselyPreferencesRepository } from './kysely-preferences.repository.js';
+export { KyselyReceiptStore } from './kysely-receipt.store.js';
+export { notificationsModule } from './notifications.module.js';
+export { notificationsSettingsFrom } from './notifications.settings.js';
+export { DevMailboxEmailSender } from './senders/dev-mailbox-email.sender.js';
+export { ResilientSender } from './senders/resilient.sender.js';
+export { SmtpEmailSender } from './senders/smtp-email.sender.js';
+export { UnconfiguredSender } from './senders/unconfigured.sender.js';
+export { WebhookSender } from './senders/webhook.sender.js';
+export type { SignatureVerdict } from './webhooks/hmac-signature.js';
+export { SIGNATURE_HEADER, signPayload, verifySignature } from './webhooks/hmac-signature.js';
+export { HmacWebhookAuthenticator } from './webhooks/hmac-webhook.authenticator.js';
