@@ -112,7 +112,16 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
   for (const module of modules) module.register(api, aura);
   app.use(api.earlyRouter);
   // Not `strict`: a body of `1` or `null` is valid JSON, and validation says precisely what is wrong with it.
-  app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: false }));
+  app.use(
+    express.json({
+      limit: aura.config.HTTP_BODY_LIMIT,
+      strict: false,
+      // Webhooks verify their signature over the exact bytes received.
+      verify: (req, _res, buffer) => {
+        (req as express.Request).rawBody = buffer;
+      },
+    }),
+  );
 
   if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));
   app.use(api.router);

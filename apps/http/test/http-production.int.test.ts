@@ -33,6 +33,7 @@ describe.runIf(hasPostgres && hasRedis)('HTTP in production mode (PostgreSQL + B
         QUEUE_PREFIX: uniqueName('http'),
         AUTH_JWKS: keys.jwks,
         AUTH_SIGNING_KEY: await testSigningKey(),
+        SMTP_URL: 'smtp://127.0.0.1:2525',
         OUTBOX_POLL_INTERVAL_MS: '20',
       }),
       modules: [ledgerModule, auditModule()],

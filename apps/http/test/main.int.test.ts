@@ -89,6 +89,8 @@ describe.runIf(hasPostgres && hasRedis)('npm run start:http (production role on 
       REDIS_URL: redisUrl ?? '',
       QUEUE_PREFIX: uniqueName('main'),
       AUTH_SIGNING_KEY: await testSigningKey(),
+      // Required in production; never contacted by this test.
+      SMTP_URL: 'smtp://127.0.0.1:2525',
     });
     const url = await app.listening();
     const ready = await (await fetch(`${url}/health/ready`)).json();

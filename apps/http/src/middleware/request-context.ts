@@ -10,6 +10,8 @@ declare module 'express-serve-static-core' {
   interface Request {
     requestId: string;
     correlationId: string;
+    /** The body's bytes as received, when the JSON parser read it (webhook signatures are checked over them). */
+    rawBody?: Buffer;
   }
 }
 

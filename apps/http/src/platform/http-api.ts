@@ -71,6 +71,11 @@ export interface RouteSpec<
    */
   readonly minimumDurationMs?: number;
   readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
+  /**
+   * A body documented but not validated before the handler: for webhooks, whose signature is
+   * checked over the raw bytes (`req.rawBody`) before their content is looked at.
+   */
+  readonly unvalidatedBody?: z.ZodType;
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
   readonly errors?: Readonly<Record<string, { readonly status: number; readonly description: string }>>;
@@ -215,7 +220,7 @@ export class HttpApi {
           ? { description: spec.success.description }
           : { description: spec.success.description, content: { 'application/json': { schema: spec.success.schema } } },
     };
-    if (spec.request?.params || spec.request?.query || spec.request?.body) {
+    if (spec.request?.params || spec.request?.query || spec.request?.body || spec.unvalidatedBody) {
       responses[400] = problemResponse('The request is malformed or fails validation; `errors` lists each failing field.');
     }
     if (spec.auth !== undefined) responses[401] = problemResponse('No valid access token.');
@@ -253,8 +258,13 @@ export class HttpApi {
         ...(spec.idempotent === true ? { headers: idempotencyHeader } : {}),
         ...(spec.request?.params ? { params: spec.request.params } : {}),
         ...(spec.request?.query ? { query: spec.request.query } : {}),
-        ...(spec.request?.body
-          ? { body: { required: true, content: { 'application/json': { schema: spec.request.body } } } }
+        ...(spec.request?.body || spec.unvalidatedBody
+          ? {
+              body: {
+                required: true,
+                content: { 'application/json': { schema: (spec.request?.body ?? spec.unvalidatedBody) as z.ZodType } },
+              },
+            }
           : {}),
       },
       // biome-ignore lint/suspicious/noExplicitAny: the registry's response type is structural
