@@ -145,7 +145,8 @@ describe('SweepDueNotifications', () => {
     expect(findDue.mock.calls.map((call) => call[2])).toEqual([500, 500, 500]);
     expect(bed.queue.enqueued.find((job) => job.options?.jobId === `deliver:${soon.id}`)).toMatchObject({
       data: { notificationId: soon.id, correlationId: 'corr-sweep' },
-      options: { delayMs: 2 * MINUTE, attempts: 5 },
+      // A delivery job that failed for good (its workers died twice) must not block the sweep.
+      options: { delayMs: 2 * MINUTE, attempts: 5, replaceFinished: true },
     });
     expect(bed.logger.entries).toContainEqual({ level: 'info', message: 'due notifications swept', fields: { handed: 1_002 } });
   });

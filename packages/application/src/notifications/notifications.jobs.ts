@@ -27,6 +27,8 @@ export function deliveryJob(
   now: Date,
   settings: NotificationsSettings,
   correlationId: string,
+  /** The sweep's: a delivery job that failed for good (e.g. its workers died twice) is replaced, not a wall. */
+  replaceFinished = false,
 ): JobToEnqueue<DeliverJob> {
   return {
     queue: DELIVER_QUEUE,
@@ -34,6 +36,7 @@ export function deliveryJob(
     data: { notificationId, correlationId },
     options: {
       jobId: deliveryJobId(notificationId),
+      ...(replaceFinished ? { replaceFinished } : {}),
       delayMs: Math.max(0, sendAt.getTime() - now.getTime()),
       attempts: settings.maxAttempts,
       backoff: { type: 'exponential', delayMs: settings.retryBackoffMs },
@@ -99,7 +102,7 @@ export class SweepDueNotifications implements JobProcessor {
     for (;;) {
       const due = await this.notifications.findDue(dueBy, now, SWEEP_BATCH, after);
       if (due.length === 0) break;
-      await this.queue.enqueueMany(due.map((d) => deliveryJob(d.id, d.sendAt, now, this.settings, correlationId)));
+      await this.queue.enqueueMany(due.map((d) => deliveryJob(d.id, d.sendAt, now, this.settings, correlationId, true)));
       handed += due.length;
       after = due[due.length - 1];
       if (due.length < SWEEP_BATCH) break;

@@ -81,7 +81,18 @@ export class BullmqJobQueue implements JobQueue {
   async enqueue<TData>(job: JobToEnqueue<TData>): Promise<void> {
     this.assertOpen();
     const prepared = this.prepare(job);
+    await this.removeFinished(job, prepared);
     await this.queue(job.queue).add(job.name, job.data, prepared);
+  }
+
+  /** `replaceFinished`: a completed or failed job under the same id is removed first (a live one is kept). */
+  private async removeFinished(job: JobToEnqueue, prepared: JobsOptions): Promise<void> {
+    if (job.options?.replaceFinished !== true || prepared.jobId === undefined) return;
+    const existing = await this.queue(job.queue).getJob(prepared.jobId);
+    if (existing === undefined) return;
+    const state = await existing.getState();
+    // A job finished by another process between these calls is simply not replaced this time.
+    if (state === 'completed' || state === 'failed') await existing.remove().catch(() => undefined);
   }
 
   async enqueueMany(jobs: readonly JobToEnqueue[]): Promise<void> {
@@ -89,7 +100,9 @@ export class BullmqJobQueue implements JobQueue {
     const byQueue = new Map<QueueName, Array<{ name: string; data: unknown; opts: JobsOptions }>>();
     for (const job of jobs) {
       const batch = byQueue.get(job.queue) ?? [];
-      batch.push({ name: job.name, data: job.data, opts: this.prepare(job) });
+      const opts = this.prepare(job);
+      await this.removeFinished(job, opts);
+      batch.push({ name: job.name, data: job.data, opts });
       byQueue.set(job.queue, batch);
     }
     // One atomic addBulk per queue.

@@ -153,8 +153,8 @@ export class InMemoryJobQueue implements JobQueue {
     return state;
   }
 
-  private prepare(job: JobToEnqueue): { stored: StoredJob; delayMs: number } {
-    const { jobId, attempts, backoff, delayMs } = resolveJobOptions(job, this.options);
+  private prepare(job: JobToEnqueue): { stored: StoredJob; delayMs: number; replaceFinished: boolean } {
+    const { jobId, replaceFinished, attempts, backoff, delayMs } = resolveJobOptions(job, this.options);
     const stored: StoredJob = {
       id: jobId ?? randomUUID(),
       queue: job.queue,
@@ -164,11 +164,15 @@ export class InMemoryJobQueue implements JobQueue {
       backoff,
       attempt: 1,
     };
-    return { stored, delayMs };
+    return { stored, delayMs, replaceFinished };
   }
 
-  private add({ stored, delayMs }: { stored: StoredJob; delayMs: number }): void {
+  private add({ stored, delayMs, replaceFinished }: { stored: StoredJob; delayMs: number; replaceFinished: boolean }): void {
     const state = this.state(stored.queue);
+    if (replaceFinished) {
+      state.completed.delete(stored.id);
+      state.failed.delete(stored.id);
+    }
     if (this.isKnown(state, stored.id)) return;
     state.live.add(stored.id);
     this.schedule(state, stored, delayMs);

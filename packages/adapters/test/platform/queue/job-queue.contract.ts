@@ -602,6 +602,56 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueueFixtu
       ]);
     });
 
+    it('replaces a finished job with replaceFinished, and never a live one', async () => {
+      const ran: Array<[string, unknown]> = [];
+      let failNext = true;
+      let release: (() => void) | undefined;
+      const hooks = recordingHooks();
+      await queue.process(
+        'test.replace',
+        async (job) => {
+          ran.push([job.id, job.data]);
+          if (job.data === 'fails') {
+            if (failNext) {
+              failNext = false;
+              throw new Error('failed for good');
+            }
+          }
+          if (job.data === 'slow') await new Promise<void>((resolve) => (release = resolve));
+        },
+        hooks.options,
+      );
+      // A completed job: plain re-enqueue ignored, replaceFinished runs it again.
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'done', options: { jobId: 'r-1' } });
+      await waitFor(() => hooks.completed.length === 1, 'the first run');
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'ignored', options: { jobId: 'r-1' } });
+      await queue.enqueueMany([
+        { queue: 'test.replace', name: 'j', data: 'again', options: { jobId: 'r-1', replaceFinished: true } },
+      ]);
+      await waitFor(() => hooks.completed.length === 2, 'the replacement');
+      // A job that failed for good (and is kept as failed) is replaced too.
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'fails', options: { jobId: 'r-2', attempts: 1 } });
+      await waitFor(() => hooks.exhausted.length === 1, 'the failure');
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'fails', options: { jobId: 'r-2', replaceFinished: true } });
+      await waitFor(() => hooks.completed.length === 3, 'the retried job');
+      // A running job is not replaced: one run only.
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'slow', options: { jobId: 'r-3' } });
+      await waitFor(() => release !== undefined, 'the slow job to start');
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'slow', options: { jobId: 'r-3', replaceFinished: true } });
+      release?.();
+      await waitFor(() => hooks.completed.length === 4, 'the slow job');
+      await queue.enqueue({ queue: 'test.replace', name: 'sentinel', data: 'sentinel', options: { jobId: 'r-sentinel' } });
+      await waitFor(() => hooks.completed.length === 5, 'the sentinel');
+      expect(ran).toEqual([
+        ['r-1', 'done'],
+        ['r-1', 'again'],
+        ['r-2', 'fails'],
+        ['r-2', 'fails'],
+        ['r-3', 'slow'],
+        ['r-sentinel', 'sentinel'],
+      ]);
+    });
+
     it('keeps job ids with any characters intact', async () => {
       const ids = ['order:42:paid', 'a:b', '42', '-7', '100%', '%3A', '%i9', 'plain-id'];
       const seen: string[] = [];

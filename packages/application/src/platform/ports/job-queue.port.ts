@@ -13,6 +13,12 @@ export interface EnqueueOptions {
    * or recently completed), enqueueing it again is a no-op.
    */
   readonly jobId?: string;
+  /**
+   * With a `jobId`: a *finished* job with this id (completed, or failed for good and kept)
+   * does not block this one; it is replaced. A waiting, delayed or running one still does.
+   * For work re-derived from the database (sweeps), which must run again after a failure.
+   */
+  readonly replaceFinished?: boolean;
   readonly delayMs?: number;
   /** Total attempts including the first (default from configuration). */
   readonly attempts?: number;
