@@ -35,6 +35,16 @@ const DEFAULTS = {
   AUTH_ACCOUNT_EMAIL_INTERVAL_S: 60,
   AUTH_PASSWORD_MIN_SCORE: 3,
   PUBLIC_BASE_URL: 'http://localhost:3000',
+  MAIL_FROM: 'Aura <no-reply@aura.localhost>',
+  NOTIFICATIONS_PROVIDER_TIMEOUT_MS: 10_000,
+  NOTIFICATIONS_BREAKER_THRESHOLD: 5,
+  NOTIFICATIONS_BREAKER_HALF_OPEN_S: 60,
+  NOTIFICATIONS_MAX_ATTEMPTS: 6,
+  NOTIFICATIONS_RETRY_BACKOFF_MS: 10_000,
+  NOTIFICATIONS_SWEEP_INTERVAL_S: 30,
+  NOTIFICATIONS_DELIVERY_CONCURRENCY: 20,
+  NOTIFICATIONS_WEBHOOK_TOLERANCE_S: 300,
+  NOTIFICATIONS_FORBIDDEN_WORDS: 'spam,phishing',
   API_DOCS_ENABLED: true,
 };
 
@@ -64,7 +74,13 @@ describe('loadConfig', () => {
       'DATABASE_MIGRATE_ON_START',
       'DATABASE_URL',
       'DEV_MAILBOX_DIR',
+      'NOTIFICATIONS_EMAIL_WEBHOOK_SECRET',
+      'NOTIFICATIONS_PUSH_SECRET',
+      'NOTIFICATIONS_PUSH_URL',
+      'NOTIFICATIONS_SMS_SECRET',
+      'NOTIFICATIONS_SMS_URL',
       'REDIS_URL',
+      'SMTP_URL',
     ]);
   });
 
@@ -197,11 +213,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ AURA_ROLE: role, DATABASE_URL: 'postgres://db/aura', REDIS_URL: 'redis://cache' }).AURA_ROLE).toBe(role);
   });
 
-  it('requires PostgreSQL, Redis and a signing key in production', () => {
+  it('requires PostgreSQL, Redis, a signing key and SMTP in production', () => {
     expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.variable)).toEqual([
       'DATABASE_URL',
       'REDIS_URL',
       'AUTH_SIGNING_KEY',
+      'SMTP_URL',
     ]);
     expect(problemsOf({ NODE_ENV: 'production' })[0]?.message).toContain('when NODE_ENV=production');
     expect(
@@ -210,8 +227,27 @@ describe('loadConfig', () => {
         DATABASE_URL: 'postgres://db/aura',
         REDIS_URL: 'redis://cache',
         AUTH_SIGNING_KEY: SIGNING_KEY,
+        SMTP_URL: 'smtp://mail.example.org:587',
       }).NODE_ENV,
     ).toBe('production');
+  });
+
+  it('needs a secret of 32+ characters with each SMS or push provider, and never echoes it', () => {
+    const secret = 'x'.repeat(32);
+    expect(
+      problemsOf({ NOTIFICATIONS_SMS_URL: 'https://sms.example.org', NOTIFICATIONS_PUSH_URL: 'https://push.example.org' }).map(
+        (p) => p.variable,
+      ),
+    ).toEqual(['NOTIFICATIONS_SMS_SECRET', 'NOTIFICATIONS_PUSH_SECRET']);
+    const short = problemsOf({ NOTIFICATIONS_SMS_URL: 'https://sms.example.org', NOTIFICATIONS_SMS_SECRET: 'too-short-secret' });
+    expect(short).toEqual([{ variable: 'NOTIFICATIONS_SMS_SECRET', message: 'must be at least 32 characters (value hidden)' }]);
+    expect(problemsOf({ SMTP_URL: 'http://user:hunter2@mail' })[0]).toEqual({
+      variable: 'SMTP_URL',
+      message: 'must be an smtp:// or smtps:// URL (value hidden)',
+    });
+    const config = loadConfig({ NOTIFICATIONS_SMS_URL: 'https://sms.example.org', NOTIFICATIONS_SMS_SECRET: secret });
+    expect(config.NOTIFICATIONS_SMS_SECRET).toBe(secret);
+    expect(problemsOf({ NOTIFICATIONS_SWEEP_INTERVAL_S: '0' })[0]?.variable).toBe('NOTIFICATIONS_SWEEP_INTERVAL_S');
   });
 
   it('validates HTTP_TRUST_PROXY and names it', () => {
