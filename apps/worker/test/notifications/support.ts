@@ -3,7 +3,7 @@
  * test's own Aura (it plays the HTTP process: it sends, and it reads the results), the stored
  * notifications, and a Redis server of the test's own (to flush without touching anyone else's).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Aura, auraModules, configFrom, createAura } from '@aura/adapters';
@@ -11,51 +11,15 @@ import { NotificationsContract } from '@aura/application/notifications';
 import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { createPostgresDatabase, uniqueName } from '../../../../test/support/services.js';
+import { type FixtureWorker, startFixtureWorker } from '../support/processes.js';
 
-const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const script = fileURLToPath(new URL('../fixtures/notifications-worker.ts', import.meta.url));
 
-export interface WorkerProcess {
-  readonly child: ChildProcess;
-  /** Everything the process printed so far. */
-  output(): string;
-  /** Resolves with the first line matching `pattern` (rejects if the process exits first). */
-  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
-  exited(): Promise<number | null>;
-}
+export type WorkerProcess = FixtureWorker;
 
 /** Starts apps/worker/test/fixtures/notifications-worker.ts as a real child process. */
 export function startWorker(env: Record<string, string>): WorkerProcess {
-  const child = spawn(process.execPath, ['--conditions=aura-source', '--import', 'tsx', script], {
-    cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  const collect = (chunk: Buffer) => {
-    out += chunk.toString();
-  };
-  child.stdout?.on('data', collect);
-  child.stderr?.on('data', collect);
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    output: () => out,
-    exited: () => exit,
-    waitFor: (pattern, timeoutMs = 30_000) =>
-      new Promise((resolve, reject) => {
-        const deadline = Date.now() + timeoutMs;
-        const poll = () => {
-          const match = out.split('\n').find((line) => pattern.test(line));
-          if (match !== undefined) return resolve(match);
-          if (child.exitCode !== null || child.signalCode !== null)
-            return reject(new Error(`worker exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${out}`));
-          if (Date.now() > deadline) return reject(new Error(`worker did not print ${pattern} in time:\n${out}`));
-          setTimeout(poll, 20);
-        };
-        poll();
-      }),
-  };
+  return startFixtureWorker(env, script);
 }
 
 /** Kills whatever is still running and undoes what was set up, in reverse order. */

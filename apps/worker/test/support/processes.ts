@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
-const script = fileURLToPath(new URL('../fixtures/fixture-worker.ts', import.meta.url));
+const defaultScript = fileURLToPath(new URL('../fixtures/fixture-worker.ts', import.meta.url));
 
 export interface FixtureWorker {
   readonly child: ChildProcess;
@@ -13,8 +13,8 @@ export interface FixtureWorker {
   exited(): Promise<number | null>;
 }
 
-/** Starts the fixture worker as a real child process (`node --import tsx`). */
-export function startFixtureWorker(env: Record<string, string>): FixtureWorker {
+/** Starts a fixture worker (by default fixtures/fixture-worker.ts) as a real child process (`node --import tsx`). */
+export function startFixtureWorker(env: Record<string, string>, script = defaultScript): FixtureWorker {
   const child = spawn(process.execPath, ['--conditions=aura-source', '--import', 'tsx', script], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'test', ...env },
@@ -38,8 +38,8 @@ export function startFixtureWorker(env: Record<string, string>): FixtureWorker {
         const poll = () => {
           const match = out.split('\n').find((line) => pattern.test(line));
           if (match !== undefined) return resolve(match);
-          if (child.exitCode !== null)
-            return reject(new Error(`worker exited (${child.exitCode}) before printing ${pattern}:\n${out}`));
+          if (child.exitCode !== null || child.signalCode !== null)
+            return reject(new Error(`worker exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}:\n${out}`));
           if (Date.now() > deadline) return reject(new Error(`worker did not print ${pattern} in time:\n${out}`));
           setTimeout(poll, 25);
         };
