@@ -108,20 +108,12 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
     idempotency: idempotencyStore,
     unitOfWork,
     clock,
+    bodyLimit: aura.config.HTTP_BODY_LIMIT,
   });
   for (const module of modules) module.register(api, aura);
   app.use(api.earlyRouter);
   // Not `strict`: a body of `1` or `null` is valid JSON, and validation says precisely what is wrong with it.
-  app.use(
-    express.json({
-      limit: aura.config.HTTP_BODY_LIMIT,
-      strict: false,
-      // Webhooks verify their signature over the exact bytes received.
-      verify: (req, _res, buffer) => {
-        (req as express.Request).rawBody = buffer;
-      },
-    }),
-  );
+  app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: false }));
 
   if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));
   app.use(api.router);

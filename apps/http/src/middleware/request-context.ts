@@ -10,7 +10,7 @@ declare module 'express-serve-static-core' {
   interface Request {
     requestId: string;
     correlationId: string;
-    /** The body's bytes as received, when the JSON parser read it (webhook signatures are checked over them). */
+    /** The body's bytes as received, on routes that read it raw (webhooks: their signature covers these bytes). */
     rawBody?: Buffer;
   }
 }

@@ -2,6 +2,7 @@ import type { Aura } from '@aura/adapters/platform';
 import {
   BulkSend,
   CancelNotification,
+  deliveryReceiptSchema,
   GetNotification,
   GetNotificationStatistics,
   GetPreferences,
@@ -22,7 +23,6 @@ import {
   notificationSchema,
   preferencesBodySchema,
   preferencesSchema,
-  receiptSchema,
   sendBodySchema,
   sendOutcomeSchema,
   statisticsSchema,
@@ -31,6 +31,7 @@ import {
   toPreferencesJson,
   toSendOutcomeJson,
   toStatisticsJson,
+  wellFormedText,
 } from './notifications.schemas.js';
 
 const tags = ['Notifications'];
@@ -130,7 +131,7 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     request: {
       query: z.strictObject({
         userId: z.uuid().optional(),
-        recipient: z.string().min(1).max(4096).optional(),
+        recipient: wellFormedText(1, 4096).optional(),
         status: z.enum(NOTIFICATION_STATUSES).optional(),
         channel: z.enum(CHANNELS).optional(),
         category: z.enum(CATEGORIES).optional(),
@@ -217,7 +218,7 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     summary: 'Withdraw a scheduled notification by its de-duplication key',
     tags,
     auth: ['admin'],
-    request: { body: z.strictObject({ deduplicationKey: z.string().min(1).max(255) }) },
+    request: { body: z.strictObject({ deduplicationKey: wellFormedText(1, 255) }) },
     success: { status: 200, description: 'The notification, now cancelled.', schema: notificationSchema },
     errors: {
       ...notFound,
@@ -268,7 +269,8 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
       'For SMS, push and email providers: `X-Aura-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with the provider’s secret>`. Signatures older or newer than NOTIFICATIONS_WEBHOOK_TOLERANCE_S are refused, and a receipt id is applied once, so a replay changes nothing. `delivered` marks the notification delivered; `bounced` and `failed` mark it failed with the reason.',
     tags,
     request: { params: z.object({ provider: z.enum(CHANNELS) }) },
-    unvalidatedBody: receiptSchema,
+    rawBody: true,
+    unvalidatedBody: deliveryReceiptSchema.meta({ id: 'DeliveryReceipt' }),
     success: {
       status: 200,
       description: 'Receipt taken (also when it no longer applies, so the provider stops retrying).',

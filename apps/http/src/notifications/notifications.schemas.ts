@@ -7,7 +7,12 @@ import {
   OPTIONAL_CATEGORIES,
   PRIORITIES,
 } from '@aura/domain/notifications';
+import { isWellFormedText } from '@aura/domain/platform';
 import { z } from 'zod';
+
+/** Text PostgreSQL can store: no NUL, no lone surrogate (a 400, never a 500). */
+export const wellFormedText = (min: number, max: number) =>
+  z.string().min(min).max(max).refine(isWellFormedText, { error: 'must be text without NUL or lone surrogates' });
 
 const channel = z.enum(CHANNELS);
 const category = z.enum(CATEGORIES);
@@ -68,18 +73,18 @@ export const toSendOutcomeJson = (outcome: SendOutcome): z.input<typeof sendOutc
 });
 
 const metadata = z
-  .record(z.string().max(64), z.union([z.string().max(500), z.number(), z.boolean(), z.null()]))
+  .record(wellFormedText(1, 64), z.union([wellFormedText(0, 500), z.number(), z.boolean(), z.null()]))
   .refine((value) => Object.keys(value).length <= 20, { error: 'at most 20 metadata entries' })
   .meta({ description: 'Flat facts about what the message is about (ids); never secrets.' });
 
 /** What to send, shared by the single and the bulk send: a written message, or a template and its variables. */
 const contentFields = {
   channel,
-  template: z.string().min(1).max(100).optional().meta({ example: 'appointment.reminder' }),
-  variables: z.record(z.string().max(64), z.unknown()).optional(),
-  locale: z.string().min(2).max(35).optional().meta({ description: 'Language of a template sent to a bare address.' }),
-  subject: z.string().max(200).optional(),
-  message: z.string().max(10_000).optional(),
+  template: wellFormedText(1, 100).optional().meta({ example: 'appointment.reminder' }),
+  variables: z.record(wellFormedText(1, 64), z.unknown()).optional(),
+  locale: wellFormedText(2, 35).optional().meta({ description: 'Language of a template sent to a bare address.' }),
+  subject: wellFormedText(0, 200).optional(),
+  message: wellFormedText(0, 10_000).optional(),
   category: category.optional().meta({ description: 'Required for a written message; a template has its own.' }),
   priority: priority.optional().meta({
     description: '`critical` goes out whatever the recipient’s opt-outs and quiet hours (as `security` messages do).',
@@ -107,9 +112,9 @@ const oneContent = (body: ContentBody, ctx: z.RefinementCtx) => {
 export const sendBodySchema = z
   .strictObject({
     userId: z.uuid().optional().meta({ description: 'A user: their address, language, time zone and preferences apply.' }),
-    address: z.string().min(1).max(4096).optional().meta({ description: 'A bare address: email, E.164 number or push token.' }),
+    address: wellFormedText(1, 4096).optional().meta({ description: 'A bare address: email, E.164 number or push token.' }),
     ...contentFields,
-    deduplicationKey: z.string().min(1).max(255).optional().meta({
+    deduplicationKey: wellFormedText(1, 255).optional().meta({
       description: 'The same key twice is one notification: the second request gets the first back (`duplicate`).',
     }),
   })
@@ -126,7 +131,7 @@ export const bulkBodySchema = z
       .min(1)
       .max(1_000),
     ...contentFields,
-    deduplicationKey: z.string().min(1).max(200).optional().meta({
+    deduplicationKey: wellFormedText(1, 200).optional().meta({
       description: 'Each recipient’s notification gets `<key>:<index>`: the same bulk sent again adds nothing.',
     }),
   })
@@ -249,13 +254,3 @@ export const preferencesBodySchema = z
     pushToken: z.string().max(4096).nullable().optional(),
   })
   .meta({ description: 'Only what you send changes; `null` clears quiet hours, phone number or push token.' });
-
-export const receiptSchema = z
-  .object({
-    id: z.string().meta({ description: 'The provider’s receipt id: a receipt sent twice is applied once.' }),
-    notificationId: z.uuid(),
-    status: z.enum(['delivered', 'bounced', 'failed']),
-    reason: z.string().optional(),
-    occurredAt: z.iso.datetime({ offset: true }).optional(),
-  })
-  .meta({ id: 'DeliveryReceipt' });

@@ -12,7 +12,7 @@ import type {
   UnitOfWork,
 } from '@aura/application/platform';
 import type { DomainError } from '@aura/domain/platform';
-import { type Request, type RequestHandler, type Response, Router } from 'express';
+import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Result } from 'neverthrow';
 import { z } from 'zod';
 import { authenticate, requireRole } from '../middleware/authenticate.js';
@@ -76,6 +76,11 @@ export interface RouteSpec<
    * checked over the raw bytes (`req.rawBody`) before their content is looked at.
    */
   readonly unvalidatedBody?: z.ZodType;
+  /**
+   * Read the body as bytes (`req.rawBody`), whatever its type, instead of parsing it as JSON:
+   * for webhooks, whose signature covers the exact bytes and must be checked first.
+   */
+  readonly rawBody?: true;
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
   readonly errors?: Readonly<Record<string, { readonly status: number; readonly description: string }>>;
@@ -121,6 +126,8 @@ export class HttpApi {
       readonly idempotency: IdempotencyStore;
       readonly unitOfWork: UnitOfWork;
       readonly clock: Clock;
+      /** Largest body a raw-body route reads (as HTTP_BODY_LIMIT). */
+      readonly bodyLimit?: string;
     },
   ) {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
@@ -138,6 +145,18 @@ export class HttpApi {
       if (this.deps.rateLimiter === undefined)
         throw new Error(`route ${spec.operationId} is rate-limited, but no rate limiter is set`);
       this.earlyRouter[spec.method](spec.path, rateLimit(this.deps.rateLimiter, spec.rateLimit));
+    }
+    if (spec.rawBody === true) {
+      // Before the JSON parser (which then leaves the request alone: its body is read).
+      this.earlyRouter[spec.method](
+        spec.path,
+        express.raw({ type: () => true, limit: this.deps.bodyLimit ?? '100kb' }),
+        (req, _res, next) => {
+          req.rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+          req.body = undefined;
+          next();
+        },
+      );
     }
     const auth: RouteAuth | undefined = spec.auth;
     if (auth !== undefined) {
@@ -164,7 +183,7 @@ export class HttpApi {
         // A rule broken by one field of the body is a validation problem: point at the field.
         const errors =
           status === 400 && typeof field === 'string'
-            ? { errors: [{ in: 'body', pointer: toPointer([field]), detail: result.error.message }] }
+            ? { errors: [{ in: 'body', pointer: toPointer(field.split('.')), detail: result.error.message }] }
             : {};
         return {
           status,

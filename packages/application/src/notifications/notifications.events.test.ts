@@ -30,7 +30,7 @@ async function everyEvent(): Promise<readonly DomainEvent[]> {
   const user = bed.seedUser({ email: 'ana@example.com' });
   const receipt = (notificationId: string, id: string, status: string) =>
     bed.get(RecordDeliveryReceipt).execute({
-      provider: 'smtp',
+      provider: 'email',
       rawBody: JSON.stringify({ id, notificationId, status, reason: 'mailbox full' }),
       signature: WEBHOOK_SIGNATURE,
     });

@@ -226,7 +226,7 @@ export class FakeWebhookAuthenticator implements WebhookAuthenticator {
   readonly calls: { provider: string; rawBody: string; signature: string | undefined; now: Date }[] = [];
   refusal: WebhookRefusal | undefined;
 
-  constructor(private readonly known: readonly string[] = ['sms-webhook', 'push-webhook', 'smtp']) {}
+  constructor(private readonly known: readonly string[] = ['sms', 'push', 'email']) {}
 
   verify(provider: string, rawBody: string, signature: string | undefined, now: Date): WebhookRefusal | undefined {
     this.calls.push({ provider, rawBody, signature, now });

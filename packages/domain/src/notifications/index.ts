@@ -14,7 +14,7 @@ export type * from './notification.errors.js';
 export { notificationsErrors } from './notification.errors.js';
 export type * from './notification.events.js';
 export type { NewNotification, NotificationContent, NotificationMetadata, NotificationState } from './notification.js';
-export { DEDUPLICATION_KEY_MAX_LENGTH, Notification, SCRUBBED } from './notification.js';
+export { checkDeduplicationKey, DEDUPLICATION_KEY_MAX_LENGTH, Notification, SCRUBBED } from './notification.js';
 export type { ChannelChoices, NotificationPreferences, OptionalCategory, PreferencesInput } from './preferences.js';
 export { changePreferences, defaultPreferences, OPTIONAL_CATEGORIES, wants } from './preferences.js';
 export type { QuietHours } from './quiet-hours.js';

@@ -18,7 +18,7 @@ import { DEFAULT_CLINICAL_TERMS, DEFAULT_CONTENT_POLICY } from './content-policy
 import type { NotificationStatus } from './kinds.js';
 import { notificationsErrors } from './notification.errors.js';
 import type { NotificationEvent, NotificationFacts } from './notification.events.js';
-import { type NewNotification, Notification, type NotificationState, SCRUBBED } from './notification.js';
+import { checkDeduplicationKey, type NewNotification, Notification, type NotificationState, SCRUBBED } from './notification.js';
 
 const policy = DEFAULT_CONTENT_POLICY;
 const at = new Date('2030-01-01T12:00:00.000Z');
@@ -732,5 +732,35 @@ describe('Notification.request: text that cannot be stored', () => {
         details: { field: 'deduplicationKey' },
       });
     }
+  });
+});
+
+describe('checkDeduplicationKey and metadata', () => {
+  it('checks a key on its own (what a lookup by key does first)', () => {
+    expect(checkDeduplicationKey('order-1:reminder').isOk()).toBe(true);
+    expect(checkDeduplicationKey('').isErr()).toBe(true);
+  });
+
+  it('refuses metadata names or values that are not storable text', () => {
+    const base = {
+      id: '0190d3b4-7f3a-7000-8000-000000000002',
+      userId: null,
+      channel: 'email' as const,
+      recipient: 'ana@example.org',
+      subject: 'Hi',
+      message: 'A message.',
+      category: 'transactional' as const,
+      priority: 'normal' as const,
+    };
+    const at = new Date('2026-11-21T10:00:00Z');
+    for (const metadata of [{ 'a\u0000': 'x' }, { note: 'a\u0000b' }]) {
+      expect(Notification.request({ ...base, metadata }, DEFAULT_CONTENT_POLICY, at)._unsafeUnwrapErr()).toMatchObject({
+        type: 'notifications.invalid_content',
+        details: { field: 'metadata' },
+      });
+    }
+    expect(Notification.request({ ...base, metadata: { n: 1, ok: true, none: null } }, DEFAULT_CONTENT_POLICY, at).isOk()).toBe(
+      true,
+    );
   });
 });

@@ -3,7 +3,12 @@ import { AggregateRoot } from '../platform/aggregate-root.js';
 import { isWellFormedText } from '../platform/text.js';
 import { type ContentPolicy, checkContent } from './content-policy.js';
 import type { Category, Channel, NotificationStatus, Priority } from './kinds.js';
-import { type InvalidTransition, type NotificationRejected, notificationsErrors } from './notification.errors.js';
+import {
+  type InvalidContent,
+  type InvalidTransition,
+  type NotificationRejected,
+  notificationsErrors,
+} from './notification.errors.js';
 import type { NotificationEvent, NotificationFacts } from './notification.events.js';
 import { parseRecipient } from './recipient.js';
 
@@ -71,6 +76,18 @@ export interface NewNotification {
 /** Longest de-duplication key (it is a unique index entry). */
 export const DEDUPLICATION_KEY_MAX_LENGTH = 255;
 
+/** A de-duplication key is 1 to 255 characters of text (it is a unique index entry). */
+export function checkDeduplicationKey(key: string): Result<string, InvalidContent> {
+  return key.length === 0 || key.length > DEDUPLICATION_KEY_MAX_LENGTH || !isWellFormedText(key)
+    ? err(
+        notificationsErrors.invalidContent(
+          `the de-duplication key must be 1 to ${DEDUPLICATION_KEY_MAX_LENGTH} characters of text`,
+          'deduplicationKey',
+        ),
+      )
+    : ok(key);
+}
+
 /** What replaces the content of a security message once it has gone out (it held a code). */
 export const SCRUBBED = '[removed after sending]';
 
@@ -100,13 +117,17 @@ export class Notification extends AggregateRoot<string, NotificationEvent> {
     const content = checkContent(input.channel, { subject: input.subject, message: input.message }, policy);
     if (content.isErr()) return err(content.error);
     const key = input.deduplicationKey ?? null;
-    if (key !== null && (key.length === 0 || key.length > DEDUPLICATION_KEY_MAX_LENGTH || !isWellFormedText(key)))
-      return err(
-        notificationsErrors.invalidContent(
-          `the de-duplication key must be 1 to ${DEDUPLICATION_KEY_MAX_LENGTH} characters of text`,
-          'deduplicationKey',
-        ),
-      );
+    if (key !== null) {
+      const checked = checkDeduplicationKey(key);
+      if (checked.isErr()) return err(checked.error);
+    }
+    const metadata = input.metadata ?? {};
+    if (
+      !Object.entries(metadata).every(
+        ([name, value]) => isWellFormedText(name) && (typeof value !== 'string' || isWellFormedText(value)),
+      )
+    )
+      return err(notificationsErrors.invalidContent('metadata names and values must be text without NUL', 'metadata'));
     const sendAt = input.sendAt && input.sendAt.getTime() > at.getTime() ? input.sendAt : at;
     const notification = new Notification({
       id: input.id,
@@ -119,7 +140,7 @@ export class Notification extends AggregateRoot<string, NotificationEvent> {
       category: input.category,
       priority: input.priority,
       status: 'pending',
-      metadata: input.metadata ?? {},
+      metadata,
       templateKey: input.templateKey ?? null,
       locale: input.locale ?? null,
       deduplicationKey: key,

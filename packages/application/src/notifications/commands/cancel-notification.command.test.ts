@@ -111,3 +111,14 @@ describe('CancelUserNotifications', () => {
     expect(await bed.get(CancelUserNotifications).execute(bed.seedUser().id)).toBe(0);
   });
 });
+
+describe('CancelNotification by a key that cannot exist', () => {
+  it('answers not found without looking it up', async () => {
+    const cancel = bed.get(CancelNotification);
+    for (const deduplicationKey of ['', 'k\u0000']) {
+      expect((await cancel.execute({ deduplicationKey }))._unsafeUnwrapErr()).toMatchObject({
+        type: 'notifications.notification_not_found',
+      });
+    }
+  });
+});

@@ -1,4 +1,4 @@
-import type { InvalidTransition, Notification } from '@aura/domain/notifications';
+import { checkDeduplicationKey, type InvalidTransition, type Notification } from '@aura/domain/notifications';
 import type { DomainError } from '@aura/domain/platform';
 import { inject, injectable } from 'inversify';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
@@ -40,6 +40,8 @@ export class CancelNotification {
     which: { readonly id: string } | { readonly deduplicationKey: string },
     reason: string,
   ): Promise<Result<NotificationView, CancelError>> {
+    if ('deduplicationKey' in which && checkDeduplicationKey(which.deduplicationKey).isErr())
+      return err(notificationNotFound(`with the de-duplication key ${JSON.stringify(which.deduplicationKey)}`));
     const notification =
       'id' in which
         ? await this.notifications.findById(which.id, { lock: true })

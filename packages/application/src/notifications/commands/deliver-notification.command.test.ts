@@ -379,7 +379,7 @@ describe('DeliverNotification when the notification changed during the attempt',
     const receipt = JSON.stringify({ id: 'r-1', notificationId: queued.id, status: 'delivered' });
     const applied = await bed
       .get(RecordDeliveryReceipt)
-      .execute({ provider: 'smtp', rawBody: receipt, signature: WEBHOOK_SIGNATURE });
+      .execute({ provider: 'email', rawBody: receipt, signature: WEBHOOK_SIGNATURE });
     expect(applied._unsafeUnwrap()).toBe('applied');
     slow.open();
     expect(await attempt).toBe('not_pending');

@@ -12,7 +12,7 @@ beforeEach(() => {
   record = bed.get(RecordDeliveryReceipt);
 });
 
-const receive = (body: unknown, provider = 'sms-webhook', signature = WEBHOOK_SIGNATURE) =>
+const receive = (body: unknown, provider = 'sms', signature = WEBHOOK_SIGNATURE) =>
   record.execute({ provider, rawBody: typeof body === 'string' ? body : JSON.stringify(body), signature });
 
 async function sentSms(): Promise<string> {
@@ -52,9 +52,9 @@ describe('RecordDeliveryReceipt refuses', () => {
     const unknown = await record.execute({ provider: 'unknown-provider', rawBody: body, signature: 'sig' });
     expect(unknown._unsafeUnwrapErr().details).toEqual({ reason: 'unknown_provider' });
     expect(bed.webhooks.calls).toEqual([{ provider: 'unknown-provider', rawBody: body, signature: 'sig', now: bed.clock.now() }]);
-    const unsigned = await record.execute({ provider: 'sms-webhook', rawBody: body, signature: undefined });
+    const unsigned = await record.execute({ provider: 'sms', rawBody: body, signature: undefined });
     expect(unsigned._unsafeUnwrapErr().details).toEqual({ reason: 'missing_signature' });
-    expect((await receive(body, 'sms-webhook', 'forged'))._unsafeUnwrapErr().details).toEqual({ reason: 'bad_signature' });
+    expect((await receive(body, 'sms', 'forged'))._unsafeUnwrapErr().details).toEqual({ reason: 'bad_signature' });
   });
 
   it('a body that is not JSON', async () => {
@@ -109,14 +109,14 @@ describe('RecordDeliveryReceipt applies', () => {
     const id = await sentSms();
     const applied = await receive({ id: 'r-1', notificationId: id, status: 'bounced', reason: 'number not in service' });
     expect(applied._unsafeUnwrap()).toBe('applied');
-    expect(await bed.stored(id)).toMatchObject({ status: 'failed', lastError: 'bounced (sms-webhook): number not in service' });
+    expect(await bed.stored(id)).toMatchObject({ status: 'failed', lastError: 'bounced (sms): number not in service' });
     expect(bed.notifications.published.at(-1)).toMatchObject({ type: 'notification.failed', data: { bounced: true } });
   });
 
   it('failed without a reason', async () => {
     const id = await sentSms();
     expect((await receive({ id: 'r-1', notificationId: id, status: 'failed' }))._unsafeUnwrap()).toBe('applied');
-    expect((await bed.stored(id)).lastError).toBe('failed (sms-webhook)');
+    expect((await bed.stored(id)).lastError).toBe('failed (sms)');
   });
 });
 
@@ -127,7 +127,7 @@ describe('RecordDeliveryReceipt acknowledges and ignores', () => {
     expect((await receive(receipt))._unsafeUnwrap()).toBe('applied');
     expect((await receive({ ...receipt, status: 'bounced' }))._unsafeUnwrap()).toBe('replayed');
     expect((await bed.stored(id)).status).toBe('delivered');
-    expect((await receive(receipt, 'push-webhook'))._unsafeUnwrap()).toBe('ignored');
+    expect((await receive(receipt, 'push'))._unsafeUnwrap()).toBe('ignored');
   });
 
   it('a receipt for a notification it does not know', async () => {
@@ -164,5 +164,34 @@ describe('deliveryReceiptSchema', () => {
     });
     const full = { id: 'r', notificationId, status: 'bounced', reason: 'x', occurredAt: '2026-11-22T08:00:00+01:00' };
     expect(deliveryReceiptSchema.parse(full)).toEqual(full);
+  });
+});
+
+describe('RecordDeliveryReceipt and channels', () => {
+  it('lets a provider speak for its own channel only: an SMS receipt cannot mark an email bounced', async () => {
+    const mail = await bed.send({
+      to: { address: 'ana@example.org' },
+      channel: 'email',
+      content: { subject: 'Hi', message: 'Hello.' },
+      category: 'transactional',
+    });
+    expect(await bed.deliver(mail.notification.id)).toBe('sent');
+    const result = await receive({ id: 'r-x', notificationId: mail.notification.id, status: 'bounced' }, 'sms');
+    expect(result._unsafeUnwrap()).toBe('ignored');
+    expect((await bed.stored(mail.notification.id)).status).toBe('sent');
+  });
+
+  it('points at the first wrong field of a receipt, and refuses text that cannot be stored', async () => {
+    const wrong = await receive({ id: 'r-1', notificationId: 'not-a-uuid', status: 'delivered' });
+    expect(wrong._unsafeUnwrapErr()).toMatchObject({
+      type: 'notifications.invalid_receipt',
+      details: { field: 'notificationId' },
+    });
+    const id = await sentSms();
+    const nul = await receive({ id: 'r\u0000', notificationId: id, status: 'delivered' });
+    expect(nul._unsafeUnwrapErr()).toMatchObject({ type: 'notifications.invalid_receipt', details: { field: 'id' } });
+    const top = await receive('1');
+    expect(top._unsafeUnwrapErr()).toMatchObject({ type: 'notifications.invalid_receipt' });
+    expect(top._unsafeUnwrapErr().details).toBeUndefined();
   });
 });

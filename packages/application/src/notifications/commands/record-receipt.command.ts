@@ -1,4 +1,5 @@
 import type { DomainError } from '@aura/domain/platform';
+import { isWellFormedText } from '@aura/domain/platform';
 import { inject, injectable } from 'inversify';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
@@ -11,11 +12,11 @@ import { WebhookAuthenticator, type WebhookRefusal } from '../ports/webhook-auth
 /** What a provider posts to `/api/notifications/webhooks/{provider}`. */
 export const deliveryReceiptSchema = z.strictObject({
   /** The provider's id of this receipt: a receipt seen twice is applied once. */
-  id: z.string().min(1).max(200),
+  id: z.string().min(1).max(200).refine(isWellFormedText, { error: 'must be text without NUL' }),
   /** Our notification id (sent to the provider as its idempotency key). */
   notificationId: z.uuid(),
   status: z.enum(['delivered', 'bounced', 'failed']),
-  reason: z.string().max(1_000).optional(),
+  reason: z.string().max(1_000).refine(isWellFormedText, { error: 'must be text without NUL' }).optional(),
   occurredAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type DeliveryReceipt = z.infer<typeof deliveryReceiptSchema>;
@@ -76,6 +77,7 @@ export class RecordDeliveryReceipt {
         err<ReceiptOutcome, ReceiptError>({
           type: 'notifications.invalid_receipt',
           message: `not a delivery receipt: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ')}`,
+          ...(parsed.error.issues[0]?.path.length ? { details: { field: parsed.error.issues[0].path.join('.') } } : {}),
         }),
       );
     }
@@ -87,6 +89,8 @@ export class RecordDeliveryReceipt {
     if (!(await this.receipts.recordOnce(provider, receipt.id, now))) return ok('replayed');
     const notification = await this.notifications.findById(receipt.notificationId, { lock: true });
     if (notification === undefined) return ok('unknown_notification');
+    // One provider speaks for its own channel only: an SMS receipt cannot mark an email bounced.
+    if (notification.state.channel !== provider) return ok('ignored');
     const at = receipt.occurredAt === undefined ? now : new Date(receipt.occurredAt);
     const changed =
       receipt.status === 'delivered'

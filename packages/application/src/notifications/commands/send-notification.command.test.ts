@@ -193,7 +193,7 @@ describe('SendNotification to a bare address', () => {
       content: { message: 'Hello there' },
       category: 'transactional',
     });
-    expect(result._unsafeUnwrapErr()).toMatchObject({ type: 'notifications.invalid_recipient', details: { field: 'recipient' } });
+    expect(result._unsafeUnwrapErr()).toMatchObject({ type: 'notifications.invalid_recipient', details: { field: 'address' } });
     expect(await bed.count()).toBe(0);
   });
 });
@@ -392,5 +392,24 @@ describe('SendNotification scheduling', () => {
       sendAt: past,
     });
     expect(now.notification.sendAt).toEqual(bed.clock.now());
+  });
+});
+
+describe('SendNotification and de-duplication keys that cannot be stored', () => {
+  it('refuses the key before looking it up', async () => {
+    for (const deduplicationKey of ['', 'k'.repeat(256), 'k\u0000']) {
+      const result = await send.execute({
+        to: { address: 'ana@example.org' },
+        channel: 'email',
+        content: { subject: 'Hi', message: 'Hello there' },
+        category: 'transactional',
+        deduplicationKey,
+      });
+      expect(result._unsafeUnwrapErr()).toMatchObject({
+        type: 'notifications.invalid_content',
+        details: { field: 'deduplicationKey' },
+      });
+    }
+    expect(await bed.count()).toBe(0);
   });
 });

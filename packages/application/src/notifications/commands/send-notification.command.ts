@@ -1,6 +1,7 @@
 import {
   type Category,
   type Channel,
+  checkDeduplicationKey,
   Notification,
   type NotificationMetadata,
   type NotificationRejected,
@@ -104,6 +105,8 @@ export class SendNotification {
       });
     }
     if (request.deduplicationKey !== undefined) {
+      const key = checkDeduplicationKey(request.deduplicationKey);
+      if (key.isErr()) return err(key.error);
       const existing = await this.notifications.findByDeduplicationKey(request.deduplicationKey);
       if (existing !== undefined) return ok({ outcome: 'duplicate', notification: toNotificationView(existing.state) });
     }
@@ -158,7 +161,7 @@ export class SendNotification {
 
   private async recipient(request: SendRequest): Promise<Result<Recipient, SendError>> {
     if ('address' in request.to) {
-      const address = parseRecipient(request.channel, request.to.address);
+      const address = parseRecipient(request.channel, request.to.address, 'address');
       return address.map((value) => ({ userId: null, address: value, contact: undefined }));
     }
     const contact = await this.users.getContact(request.to.userId);

@@ -108,7 +108,10 @@ describe('ListNotifications', () => {
     expect(await list({})).toEqual([x.id, b.id, a.id]);
     expect(await list({ userId: bia.id })).toEqual([b.id]);
     expect(await list({ recipient: 'x@example.com' })).toEqual([x.id]);
+    // The address as someone typed it finds what was stored normalised.
+    expect(await list({ recipient: '  X@EXAMPLE.com ' })).toEqual([x.id]);
     expect(await list({ recipient: bed.users.contacts.get(ana.id)?.email })).toEqual([a.id]);
+    expect(await list({ recipient: 'not an address at all' })).toEqual([]);
   });
 
   it('pages with a cursor, never more than the largest page', async () => {
@@ -140,7 +143,7 @@ describe('GetNotificationStatistics', () => {
     bed.email.will({ reject: 'no such mailbox' });
     await bed.deliver(failed.id);
     await bed.get(RecordDeliveryReceipt).execute({
-      provider: 'smtp',
+      provider: 'email',
       rawBody: JSON.stringify({ id: 'r-1', notificationId: delivered.id, status: 'delivered' }),
       signature: WEBHOOK_SIGNATURE,
     });

@@ -1,4 +1,4 @@
-import type { Category, Channel, NotificationStatus } from '@aura/domain/notifications';
+import { type Category, CHANNELS, type Channel, type NotificationStatus, parseRecipient } from '@aura/domain/notifications';
 import { inject, injectable } from 'inversify';
 import { err, errAsync, ok, ResultAsync } from 'neverthrow';
 import { type Actor, type Forbidden, requireRole } from '../../platform/actor.js';
@@ -8,6 +8,15 @@ import { type NotificationView, toNotificationView } from '../notification.view.
 import { NotificationRepository, type NotificationStatistics } from '../ports/notification.repository.port.js';
 
 const isAdmin = (actor: Actor) => actor.roles.includes('admin');
+
+/** An address as it is stored: an email address lower-cased, a phone number in E.164, a token trimmed. */
+function recipientFilter(value: string): string {
+  for (const channel of CHANNELS) {
+    const parsed = parseRecipient(channel, value);
+    if (parsed.isOk()) return parsed.value;
+  }
+  return value.trim();
+}
 
 /** An admin reads any notification; a user only their own (anyone else’s is a 404). */
 @injectable()
@@ -49,7 +58,7 @@ export class ListNotifications {
     }
     const filter = {
       userId: admin ? input.userId : input.actor.userId,
-      recipient: admin ? input.recipient : undefined,
+      recipient: admin && input.recipient !== undefined ? recipientFilter(input.recipient) : undefined,
       status: input.status,
       channel: input.channel,
       category: input.category,
