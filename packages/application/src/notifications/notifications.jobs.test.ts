@@ -146,7 +146,7 @@ describe('SweepDueNotifications', () => {
     expect(bed.queue.enqueued.find((job) => job.options?.jobId === `deliver:${soon.id}`)).toMatchObject({
       data: { notificationId: soon.id, correlationId: 'corr-sweep' },
       // A delivery job that failed for good (its workers died twice) must not block the sweep.
-      options: { delayMs: 2 * MINUTE, attempts: 5, replaceFinished: true },
+      options: { delayMs: 2 * MINUTE, attempts: 5, replaceFailed: true },
     });
     expect(bed.logger.entries).toContainEqual({ level: 'info', message: 'due notifications swept', fields: { handed: 1_002 } });
   });

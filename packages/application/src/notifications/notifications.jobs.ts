@@ -28,7 +28,7 @@ export function deliveryJob(
   settings: NotificationsSettings,
   correlationId: string,
   /** The sweep's: a delivery job that failed for good (e.g. its workers died twice) is replaced, not a wall. */
-  replaceFinished = false,
+  replaceFailed = false,
 ): JobToEnqueue<DeliverJob> {
   return {
     queue: DELIVER_QUEUE,
@@ -36,7 +36,7 @@ export function deliveryJob(
     data: { notificationId, correlationId },
     options: {
       jobId: deliveryJobId(notificationId),
-      ...(replaceFinished ? { replaceFinished } : {}),
+      ...(replaceFailed ? { replaceFailed } : {}),
       delayMs: Math.max(0, sendAt.getTime() - now.getTime()),
       attempts: settings.maxAttempts,
       backoff: { type: 'exponential', delayMs: settings.retryBackoffMs },

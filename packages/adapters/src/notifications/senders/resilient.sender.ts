@@ -115,6 +115,8 @@ export class ResilientSender implements ChannelSender {
   async send(message: OutgoingMessage): Promise<SendReceipt> {
     let attempt: Attempt;
     try {
+      // A signal of its own per call: cockatiel's timeout listens on it, and one shared signal
+      // would collect a listener per concurrent send.
       attempt = await this.policy.execute(async (): Promise<Attempt> => {
         try {
           return { receipt: await this.inner.send(message) };
@@ -122,7 +124,7 @@ export class ResilientSender implements ChannelSender {
           if (isProviderRejected(error)) return { rejection: error };
           throw error;
         }
-      });
+      }, new AbortController().signal);
     } catch (error) {
       throw this.failure(error);
     }

@@ -81,27 +81,26 @@ export class BullmqJobQueue implements JobQueue {
   async enqueue<TData>(job: JobToEnqueue<TData>): Promise<void> {
     this.assertOpen();
     const prepared = this.prepare(job);
-    await this.removeFinished(job, prepared);
+    await this.removeFailed(job, prepared);
     await this.queue(job.queue).add(job.name, job.data, prepared);
   }
 
-  /** `replaceFinished`: a completed or failed job under the same id is removed first (a live one is kept). */
-  private async removeFinished(job: JobToEnqueue, prepared: JobsOptions): Promise<void> {
-    if (job.options?.replaceFinished !== true || prepared.jobId === undefined) return;
-    const existing = await this.queue(job.queue).getJob(prepared.jobId);
-    if (existing === undefined) return;
-    const state = await existing.getState();
-    // A job finished by another process between these calls is simply not replaced this time.
-    if (state === 'completed' || state === 'failed') await existing.remove().catch(() => undefined);
+  /** `replaceFailed`: a job that failed for good under the same id is removed first (any other is kept). */
+  private async removeFailed(job: JobToEnqueue, prepared: JobsOptions): Promise<void> {
+    if (job.options?.replaceFailed !== true || prepared.jobId === undefined) return;
+    const queue = this.queue(job.queue);
+    // Failed by another process in between: simply not replaced this time (the next sweep will).
+    if ((await queue.getJobState(prepared.jobId)) === 'failed') await queue.remove(prepared.jobId).catch(() => undefined);
   }
 
   async enqueueMany(jobs: readonly JobToEnqueue[]): Promise<void> {
     this.assertOpen();
     const byQueue = new Map<QueueName, Array<{ name: string; data: unknown; opts: JobsOptions }>>();
-    for (const job of jobs) {
+    const prepared = jobs.map((job) => ({ job, opts: this.prepare(job) }));
+    // The look-ups go out together (one connection pipelines them), not one round trip each.
+    await Promise.all(prepared.map(({ job, opts }) => this.removeFailed(job, opts)));
+    for (const { job, opts } of prepared) {
       const batch = byQueue.get(job.queue) ?? [];
-      const opts = this.prepare(job);
-      await this.removeFinished(job, opts);
       batch.push({ name: job.name, data: job.data, opts });
       byQueue.set(job.queue, batch);
     }

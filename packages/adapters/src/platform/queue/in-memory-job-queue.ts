@@ -153,8 +153,8 @@ export class InMemoryJobQueue implements JobQueue {
     return state;
   }
 
-  private prepare(job: JobToEnqueue): { stored: StoredJob; delayMs: number; replaceFinished: boolean } {
-    const { jobId, replaceFinished, attempts, backoff, delayMs } = resolveJobOptions(job, this.options);
+  private prepare(job: JobToEnqueue): { stored: StoredJob; delayMs: number; replaceFailed: boolean } {
+    const { jobId, replaceFailed, attempts, backoff, delayMs } = resolveJobOptions(job, this.options);
     const stored: StoredJob = {
       id: jobId ?? randomUUID(),
       queue: job.queue,
@@ -164,15 +164,12 @@ export class InMemoryJobQueue implements JobQueue {
       backoff,
       attempt: 1,
     };
-    return { stored, delayMs, replaceFinished };
+    return { stored, delayMs, replaceFailed };
   }
 
-  private add({ stored, delayMs, replaceFinished }: { stored: StoredJob; delayMs: number; replaceFinished: boolean }): void {
+  private add({ stored, delayMs, replaceFailed }: { stored: StoredJob; delayMs: number; replaceFailed: boolean }): void {
     const state = this.state(stored.queue);
-    if (replaceFinished) {
-      state.completed.delete(stored.id);
-      state.failed.delete(stored.id);
-    }
+    if (replaceFailed) state.failed.delete(stored.id);
     if (this.isKnown(state, stored.id)) return;
     state.live.add(stored.id);
     this.schedule(state, stored, delayMs);
@@ -216,8 +213,9 @@ export class InMemoryJobQueue implements JobQueue {
   /** Never rejects: handler and hook failures are all handled here. */
   private async run(state: QueueState, consumer: Consumer, job: StoredJob): Promise<void> {
     try {
-      // Start outside the caller's synchronous `enqueue`, like a real queue would.
-      await Promise.resolve();
+      // Start in a task of its own, outside the caller's synchronous `enqueue` (like a real
+      // queue would), and let I/O in between jobs: a backlog must not starve timers and sockets.
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.closing) {
         state.waiting.unshift(job);
         return;

@@ -2,7 +2,7 @@ import type { BackoffPolicy, JobContext, JobToEnqueue, WorkerOptions } from '@au
 
 export interface ResolvedJobOptions {
   readonly jobId: string | undefined;
-  readonly replaceFinished: boolean;
+  readonly replaceFailed: boolean;
   readonly attempts: number;
   readonly backoff: BackoffPolicy;
   readonly delayMs: number;
@@ -23,7 +23,7 @@ export function resolveJobOptions(
     throw new RangeError(`backoff.delayMs must be a finite number >= 0, got ${backoff.delayMs}`);
   }
   if (options.jobId !== undefined && options.jobId.length === 0) throw new RangeError('jobId must not be empty');
-  return { jobId: options.jobId, replaceFinished: options.replaceFinished === true, attempts, backoff, delayMs };
+  return { jobId: options.jobId, replaceFailed: options.replaceFailed === true, attempts, backoff, delayMs };
 }
 
 export function toError(thrown: unknown): Error {

@@ -602,7 +602,7 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueueFixtu
       ]);
     });
 
-    it('replaces a finished job with replaceFinished, and never a live one', async () => {
+    it('replaces a job that failed for good with replaceFailed, and never a live or completed one', async () => {
       const ran: Array<[string, unknown]> = [];
       let failNext = true;
       let release: (() => void) | undefined;
@@ -621,30 +621,28 @@ export function jobQueueContract(name: string, make: () => Promise<JobQueueFixtu
         },
         hooks.options,
       );
-      // A completed job: plain re-enqueue ignored, replaceFinished runs it again.
+      // A completed job is not replaced: its work is done.
       await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'done', options: { jobId: 'r-1' } });
       await waitFor(() => hooks.completed.length === 1, 'the first run');
       await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'ignored', options: { jobId: 'r-1' } });
       await queue.enqueueMany([
-        { queue: 'test.replace', name: 'j', data: 'again', options: { jobId: 'r-1', replaceFinished: true } },
+        { queue: 'test.replace', name: 'j', data: 'again', options: { jobId: 'r-1', replaceFailed: true } },
       ]);
-      await waitFor(() => hooks.completed.length === 2, 'the replacement');
       // A job that failed for good (and is kept as failed) is replaced too.
       await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'fails', options: { jobId: 'r-2', attempts: 1 } });
       await waitFor(() => hooks.exhausted.length === 1, 'the failure');
-      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'fails', options: { jobId: 'r-2', replaceFinished: true } });
-      await waitFor(() => hooks.completed.length === 3, 'the retried job');
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'fails', options: { jobId: 'r-2', replaceFailed: true } });
+      await waitFor(() => hooks.completed.length === 2, 'the retried job');
       // A running job is not replaced: one run only.
       await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'slow', options: { jobId: 'r-3' } });
       await waitFor(() => release !== undefined, 'the slow job to start');
-      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'slow', options: { jobId: 'r-3', replaceFinished: true } });
+      await queue.enqueue({ queue: 'test.replace', name: 'j', data: 'slow', options: { jobId: 'r-3', replaceFailed: true } });
       release?.();
-      await waitFor(() => hooks.completed.length === 4, 'the slow job');
+      await waitFor(() => hooks.completed.length === 3, 'the slow job');
       await queue.enqueue({ queue: 'test.replace', name: 'sentinel', data: 'sentinel', options: { jobId: 'r-sentinel' } });
-      await waitFor(() => hooks.completed.length === 5, 'the sentinel');
+      await waitFor(() => hooks.completed.length === 4, 'the sentinel');
       expect(ran).toEqual([
         ['r-1', 'done'],
-        ['r-1', 'again'],
         ['r-2', 'fails'],
         ['r-2', 'fails'],
         ['r-3', 'slow'],

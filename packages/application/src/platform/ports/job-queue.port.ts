@@ -14,11 +14,11 @@ export interface EnqueueOptions {
    */
   readonly jobId?: string;
   /**
-   * With a `jobId`: a *finished* job with this id (completed, or failed for good and kept)
-   * does not block this one; it is replaced. A waiting, delayed or running one still does.
-   * For work re-derived from the database (sweeps), which must run again after a failure.
+   * With a `jobId`: a job with this id that failed for good (and is kept as failed) does not
+   * block this one; it is replaced. A waiting, delayed, running or completed one still does.
+   * For work re-derived from the database (sweeps), which must run again after such a failure.
    */
-  readonly replaceFinished?: boolean;
+  readonly replaceFailed?: boolean;
   readonly delayMs?: number;
   /** Total attempts including the first (default from configuration). */
   readonly attempts?: number;
