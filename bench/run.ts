@@ -9,11 +9,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { type AuthTimingResult, authTimingMarkdown, authTimingOptionsFromEnv, runAuthTimingBench } from './auth-timing.bench.js';
 import { type HttpBenchResult, httpMarkdown, httpOptionsFromEnv, runHttpBench } from './http-health.bench.js';
+import {
+  type NotificationsBenchResult,
+  notificationsMarkdown,
+  notificationsOptionsFromEnv,
+  runNotificationsBench,
+} from './notifications.bench.js';
 import { type OutboxBenchResult, outboxMarkdown, outboxOptionsFromEnv, runOutboxBench } from './outbox-throughput.bench.js';
 import { machineInfo, redactUrl, repoRoot, serverUrlsFromEnv } from './support.js';
 import { runUsersMeBench, type UsersMeResult, usersMeMarkdown, usersMeOptionsFromEnv } from './users-me.bench.js';
 
-const SUITES = ['http', 'outbox', 'auth-timing', 'users-me'] as const;
+const SUITES = ['http', 'outbox', 'auth-timing', 'users-me', 'notifications'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** A suite's result, or the error it failed with. */
@@ -30,6 +36,7 @@ interface Report {
   readonly outbox?: Outcome<OutboxBenchResult>;
   readonly authTiming?: Outcome<AuthTimingResult>;
   readonly usersMe?: Outcome<UsersMeResult>;
+  readonly notifications?: Outcome<NotificationsBenchResult>;
 }
 
 function selectedSuites(): Suite[] {
@@ -64,6 +71,7 @@ async function main() {
   const outboxOptions = outboxOptionsFromEnv();
   const authTimingOptions = authTimingOptionsFromEnv();
   const usersMeOptions = usersMeOptionsFromEnv();
+  const notificationsOptions = notificationsOptionsFromEnv();
   const startedAt = new Date();
   const machine = machineInfo();
   const { databaseUrl, redisUrl } = serverUrlsFromEnv();
@@ -72,6 +80,7 @@ async function main() {
   const outbox = await runSuite(suites, 'outbox', () => runOutboxBench(outboxOptions));
   const authTiming = await runSuite(suites, 'auth-timing', () => runAuthTimingBench(authTimingOptions));
   const usersMe = await runSuite(suites, 'users-me', () => runUsersMeBench(usersMeOptions));
+  const notifications = await runSuite(suites, 'notifications', () => runNotificationsBench(notificationsOptions));
 
   const report: Report = {
     startedAt: startedAt.toISOString(),
@@ -86,6 +95,7 @@ async function main() {
     ...(outbox ? { outbox } : {}),
     ...(authTiming ? { authTiming } : {}),
     ...(usersMe ? { usersMe } : {}),
+    ...(notifications ? { notifications } : {}),
   };
 
   const dir = join(repoRoot, 'bench', 'results');
@@ -103,9 +113,11 @@ async function main() {
   if (outbox) sections.push('', section('Outbox', outbox, outboxMarkdown));
   if (authTiming) sections.push('', section('Auth timing', authTiming, authTimingMarkdown));
   if (usersMe) sections.push('', section('users/me', usersMe, usersMeMarkdown));
+  if (notifications) sections.push('', section('Notifications', notifications, notificationsMarkdown));
   sections.push('', `Raw results: ${relative(process.cwd(), file) || file}`);
   console.log(sections.join('\n'));
-  if ([http, outbox, authTiming, usersMe].some((result) => result !== undefined && 'error' in result)) process.exitCode = 1;
+  if ([http, outbox, authTiming, usersMe, notifications].some((result) => result !== undefined && 'error' in result))
+    process.exitCode = 1;
 }
 
 main().catch((error: unknown) => {
