@@ -6,7 +6,7 @@ import {
   type NotificationRepository,
   type NotificationStatistics,
 } from '@aura/application/notifications';
-import { Outbox, type Page } from '@aura/application/platform';
+import { Outbox, type Page, pageOf } from '@aura/application/platform';
 import {
   CHANNELS,
   type Channel,
@@ -185,8 +185,7 @@ export class KyselyNotificationRepository implements NotificationRepository {
     if (filter.to !== undefined) query = query.where('created_at', '<', filter.to);
     if (page.cursor !== undefined) query = query.where('id', '<', page.cursor);
     const rows = await query.execute();
-    const items = rows.slice(0, page.limit).map((row) => Notification.restore(toState(row)));
-    return { items, nextCursor: rows.length > page.limit ? (items.at(-1)?.id ?? null) : null };
+    return pageOf(rows, page.limit, (row) => Notification.restore(toState(row)));
   }
 
   async findDue(

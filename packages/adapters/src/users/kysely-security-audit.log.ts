@@ -1,4 +1,4 @@
-import type { Page } from '@aura/application/platform';
+import { type Page, pageOf } from '@aura/application/platform';
 import type { SecurityAuditLog, SecurityEvent, SecurityEventType } from '@aura/application/users';
 import { inject, injectable } from 'inversify';
 import { TransactionManager } from '../platform/db/transactions.js';
@@ -57,7 +57,6 @@ export class KyselySecurityAuditLog implements SecurityAuditLog {
     if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
     if (filter.cursor !== undefined) query = query.where('id', '<', filter.cursor);
     const rows = await query.execute();
-    const items = rows.slice(0, filter.limit).map(toEvent);
-    return { items, nextCursor: rows.length > filter.limit ? (items.at(-1)?.id ?? null) : null };
+    return pageOf(rows, filter.limit, toEvent);
   }
 }

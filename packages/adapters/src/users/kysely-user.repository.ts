@@ -1,4 +1,4 @@
-import { Outbox, type Page } from '@aura/application/platform';
+import { Outbox, type Page, pageOf } from '@aura/application/platform';
 import {
   ConcurrentUserModificationError,
   type EmailTaken,
@@ -148,7 +148,6 @@ export class KyselyUserRepository implements UserRepository {
     if (filter.status !== undefined) query = query.where('status', '=', filter.status);
     if (filter.cursor !== undefined) query = query.where('id', '>', filter.cursor);
     const rows = await query.execute();
-    const items = rows.slice(0, filter.limit).map(toState);
-    return { items, nextCursor: rows.length > filter.limit ? (items.at(-1)?.id ?? null) : null };
+    return pageOf(rows, filter.limit, toState);
   }
 }

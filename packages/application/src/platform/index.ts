@@ -5,5 +5,5 @@ export * from './events/index.js';
 export * from './idempotency/index.js';
 export * from './modules/index.js';
 export type { Page } from './pagination.js';
-export { MAX_PAGE_SIZE } from './pagination.js';
+export { MAX_PAGE_SIZE, pageOf } from './pagination.js';
 export * from './ports/index.js';

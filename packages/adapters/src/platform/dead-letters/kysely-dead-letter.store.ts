@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterQuery, DeadLetterStore, Page } from '@aura/application/platform';
+import { type DeadLetter, type DeadLetterQuery, type DeadLetterStore, type Page, pageOf } from '@aura/application/platform';
 import { parseUuid } from '@aura/domain/platform';
 import { inject, injectable } from 'inversify';
 import type { DeadLetterRow, PlatformDatabase } from '../db/platform.tables.js';
@@ -61,9 +61,7 @@ export class KyselyDeadLetterStore implements DeadLetterStore {
     if (query.queue !== undefined) select = select.where('queue', '=', query.queue);
     if (query.cursor !== undefined) select = select.where('id', '<', query.cursor);
     const rows = await select.execute();
-    const items = rows.slice(0, query.limit).map(toDeadLetter);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > query.limit && last !== undefined ? last.id : null };
+    return pageOf(rows, query.limit, toDeadLetter);
   }
 
   async get(id: string): Promise<DeadLetter | undefined> {

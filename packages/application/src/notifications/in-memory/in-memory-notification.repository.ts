@@ -8,7 +8,7 @@ import {
 } from '@aura/domain/notifications';
 import { type DomainEvent, domainError } from '@aura/domain/platform';
 import { err, ok, type Result } from 'neverthrow';
-import type { Page } from '../../platform/pagination.js';
+import { type Page, pageOf } from '../../platform/pagination.js';
 import {
   ConcurrentNotificationModificationError,
   type DailyCounts,
@@ -126,8 +126,7 @@ export class InMemoryNotificationRepository implements NotificationRepository {
           (cursor === undefined || n.id < cursor),
       )
       .sort((a, b) => byId(b, a));
-    const items = matching.slice(0, page.limit).map((state) => Notification.restore(copy(state)));
-    return { items, nextCursor: matching.length > page.limit ? (items.at(-1)?.id ?? null) : null };
+    return pageOf(matching, page.limit, (state) => Notification.restore(copy(state)));
   }
 
   async findDue(

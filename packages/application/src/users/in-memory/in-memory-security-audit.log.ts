@@ -1,4 +1,4 @@
-import type { Page } from '../../platform/pagination.js';
+import { type Page, pageOf } from '../../platform/pagination.js';
 import type { SecurityAuditLog, SecurityEvent } from '../ports/security-audit-log.port.js';
 
 const copy = (event: SecurityEvent): SecurityEvent => ({ ...event, details: { ...event.details } });
@@ -22,8 +22,7 @@ export class InMemorySecurityAuditLog implements SecurityAuditLog {
       .filter((e) => userId === undefined || e.userId === userId)
       .filter((e) => cursor === undefined || e.id < cursor)
       .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
-    const items = matching.slice(0, filter.limit).map(copy);
-    return { items, nextCursor: matching.length > filter.limit ? (items.at(-1)?.id ?? null) : null };
+    return pageOf(matching, filter.limit, copy);
   }
 
   /** Every recorded event, oldest first (for tests). */

@@ -1,7 +1,7 @@
 import { type DomainEvent, domainError } from '@aura/domain/platform';
 import { type Email, User, type UserState } from '@aura/domain/users';
 import { err, ok, type Result } from 'neverthrow';
-import type { Page } from '../../platform/pagination.js';
+import { type Page, pageOf } from '../../platform/pagination.js';
 import {
   ConcurrentUserModificationError,
   type EmailTaken,
@@ -77,8 +77,7 @@ export class InMemoryUserRepository implements UserRepository {
       .filter((u) => filter.status === undefined || u.status === filter.status)
       .filter((u) => cursor === undefined || u.id > cursor)
       .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    const items = matching.slice(0, filter.limit).map(copy);
-    return { items, nextCursor: matching.length > filter.limit ? (items.at(-1)?.id ?? null) : null };
+    return pageOf(matching, filter.limit, copy);
   }
 
   #byEmail(email: string): UserState | undefined {
