@@ -33,6 +33,7 @@ import { type Aura, createAura } from '../packages/adapters/src/platform/create-
 import { BullmqJobQueue } from '../packages/adapters/src/platform/queue/bullmq-job-queue.js';
 import { InMemoryJobQueue } from '../packages/adapters/src/platform/queue/in-memory-job-queue.js';
 import {
+  Countdown,
   deleteRedisPrefix,
   envInt,
   fmt,
@@ -158,31 +159,6 @@ export function notificationsOptionsFromEnv(): NotificationsBenchOptions {
     workerConcurrency: envInt('WORKER_CONCURRENCY', 20, 1, 1_000),
     ...serverUrlsFromEnv(),
   };
-}
-
-/** Resolves when `count` reaches a target; `arm(n)` sets a new target and returns its promise. */
-class Countdown {
-  private target = Number.POSITIVE_INFINITY;
-  private resolve: (() => void) | undefined;
-  count = 0;
-  arm(target: number): Promise<void> {
-    this.target = target;
-    return new Promise((resolve) => {
-      this.resolve = resolve;
-      this.check();
-    });
-  }
-  tick(): void {
-    this.count += 1;
-    this.check();
-  }
-  private check(): void {
-    if (this.count >= this.target && this.resolve) {
-      const resolve = this.resolve;
-      this.resolve = undefined;
-      resolve();
-    }
-  }
 }
 
 const ID_HEADER = /^x-aura-notification-id:[ \t]*(\S+)/im;

@@ -22,6 +22,7 @@ import { type Aura, createAura } from '../packages/adapters/src/platform/create-
 import { InMemoryJobQueue } from '../packages/adapters/src/platform/queue/in-memory-job-queue.js';
 import { AuditControl, auditModule, ledgerModule, OpenAccount } from '../packages/adapters/test/fixtures/fixture-modules.js';
 import {
+  Countdown,
   deleteRedisPrefix,
   envInt,
   fmt,
@@ -108,31 +109,6 @@ export function outboxOptionsFromEnv(): OutboxBenchOptions {
     timeoutS: envInt('BENCH_TIMEOUT_S', 300, 5, 3_600),
     ...serverUrlsFromEnv(),
   };
-}
-
-/** Resolves when `count` reaches a target; `arm(n)` sets a new target and returns its promise. */
-class Countdown {
-  private target = Number.POSITIVE_INFINITY;
-  private resolve: (() => void) | undefined;
-  count = 0;
-  arm(target: number): Promise<void> {
-    this.target = target;
-    return new Promise((resolve) => {
-      this.resolve = resolve;
-      this.check();
-    });
-  }
-  tick(): void {
-    this.count += 1;
-    this.check();
-  }
-  private check(): void {
-    if (this.count >= this.target && this.resolve) {
-      const resolve = this.resolve;
-      this.resolve = undefined;
-      resolve();
-    }
-  }
 }
 
 /** Runs `n` events through an Aura configured by `config`; the caller owns database and prefix cleanup. */

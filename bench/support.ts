@@ -227,3 +227,28 @@ export function runStandalone<T>(moduleUrl: string, run: () => Promise<T>, markd
     },
   );
 }
+
+/** Resolves when `count` reaches a target; `arm(n)` sets a new target and returns its promise. */
+export class Countdown {
+  private target = Number.POSITIVE_INFINITY;
+  private resolve: (() => void) | undefined;
+  count = 0;
+  arm(target: number): Promise<void> {
+    this.target = target;
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.check();
+    });
+  }
+  tick(): void {
+    this.count += 1;
+    this.check();
+  }
+  private check(): void {
+    if (this.count >= this.target && this.resolve) {
+      const resolve = this.resolve;
+      this.resolve = undefined;
+      resolve();
+    }
+  }
+}
