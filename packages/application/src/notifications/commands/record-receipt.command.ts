@@ -1,7 +1,7 @@
 import type { DomainError } from '@aura/domain/platform';
 import { isWellFormedText } from '@aura/domain/platform';
 import { inject, injectable } from 'inversify';
-import { err, ok, type Result, ResultAsync } from 'neverthrow';
+import { errAsync, ok, type Result, ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { Clock } from '../../platform/ports/clock.port.js';
 import { UnitOfWork } from '../../platform/ports/unit-of-work.port.js';
@@ -57,13 +57,11 @@ export class RecordDeliveryReceipt {
   }): ResultAsync<ReceiptOutcome, ReceiptError> {
     const refusal = this.authenticator.verify(input.provider, input.rawBody, input.signature, this.clock.now());
     if (refusal !== undefined) {
-      return ResultAsync.fromSafePromise(Promise.resolve()).andThen(() =>
-        err<ReceiptOutcome, ReceiptError>({
-          type: 'notifications.webhook_unauthenticated',
-          message: REFUSALS[refusal],
-          details: { reason: refusal },
-        }),
-      );
+      return errAsync({
+        type: 'notifications.webhook_unauthenticated',
+        message: REFUSALS[refusal],
+        details: { reason: refusal },
+      });
     }
     let json: unknown;
     try {
@@ -73,13 +71,11 @@ export class RecordDeliveryReceipt {
     }
     const parsed = deliveryReceiptSchema.safeParse(json);
     if (!parsed.success) {
-      return ResultAsync.fromSafePromise(Promise.resolve()).andThen(() =>
-        err<ReceiptOutcome, ReceiptError>({
-          type: 'notifications.invalid_receipt',
-          message: `not a delivery receipt: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ')}`,
-          ...(parsed.error.issues[0]?.path.length ? { details: { field: parsed.error.issues[0].path.join('.') } } : {}),
-        }),
-      );
+      return errAsync({
+        type: 'notifications.invalid_receipt',
+        message: `not a delivery receipt: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`).join('; ')}`,
+        ...(parsed.error.issues[0]?.path.length ? { details: { field: parsed.error.issues[0].path.join('.') } } : {}),
+      });
     }
     return this.uow.result(() => new ResultAsync(this.apply(input.provider, parsed.data)));
   }

@@ -4,6 +4,7 @@ import {
   checkDeduplicationKey,
   Notification,
   type NotificationMetadata,
+  type NotificationPreferences,
   type NotificationRejected,
   type Priority,
   parseRecipient,
@@ -71,6 +72,8 @@ interface Recipient {
   readonly userId: string | null;
   readonly address: string;
   readonly contact: UserContact | undefined;
+  /** A user's preferences (read once: their SMS/push address and their opt-outs). */
+  readonly preferences: NotificationPreferences | undefined;
 }
 
 /**
@@ -112,7 +115,7 @@ export class SendNotification {
     }
     const recipient = await this.recipient(request);
     if (recipient.isErr()) return err(recipient.error);
-    const { userId, address, contact } = recipient.value;
+    const { userId, address, contact, preferences } = recipient.value;
 
     const content = this.content(request, contact);
     if (content.isErr()) return err(content.error);
@@ -141,12 +144,9 @@ export class SendNotification {
     if (created.isErr()) return err(created.error);
     const notification = created.value;
     let outcome: 'queued' | 'opted_out' = 'queued';
-    if (userId !== null) {
-      const preferences = await this.preferences.get(userId);
-      if (!wants(preferences, request.channel, content.value.category, priority)) {
-        notification.cancel(`the recipient opted out of ${content.value.category} messages by ${request.channel}`, now);
-        outcome = 'opted_out';
-      }
+    if (preferences !== undefined && !wants(preferences, request.channel, content.value.category, priority)) {
+      notification.cancel(`the recipient opted out of ${content.value.category} messages by ${request.channel}`, now);
+      outcome = 'opted_out';
     }
     const added = await this.notifications.add(notification);
     if (added.isErr()) {
@@ -162,7 +162,7 @@ export class SendNotification {
   private async recipient(request: SendRequest): Promise<Result<Recipient, SendError>> {
     if ('address' in request.to) {
       const address = parseRecipient(request.channel, request.to.address, 'address');
-      return address.map((value) => ({ userId: null, address: value, contact: undefined }));
+      return address.map((value) => ({ userId: null, address: value, contact: undefined, preferences: undefined }));
     }
     const contact = await this.users.getContact(request.to.userId);
     if (contact === undefined) {
@@ -179,8 +179,8 @@ export class SendNotification {
         details: { field: 'userId' },
       });
     }
-    if (request.channel === 'email') return ok({ userId: contact.id, address: contact.email, contact });
     const preferences = await this.preferences.get(contact.id);
+    if (request.channel === 'email') return ok({ userId: contact.id, address: contact.email, contact, preferences });
     const address = request.channel === 'sms' ? preferences.phoneNumber : preferences.pushToken;
     if (address === null) {
       return err({
@@ -189,7 +189,7 @@ export class SendNotification {
         details: { field: 'channel' },
       });
     }
-    return ok({ userId: contact.id, address, contact });
+    return ok({ userId: contact.id, address, contact, preferences });
   }
 
   private content(
