@@ -84,7 +84,6 @@ export interface RouteSpec<
   readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
   readonly errors?: Readonly<Record<string, { readonly status: number; readonly description: string }>>;
-  /** Calls one use case; an `err` becomes a problem response with the mapped status. */
   /** Calls one use case; an `err` becomes a problem response with the mapped status. On an authenticated route the actor is set. */
   readonly handler: (
     input: RouteInput<z.output<P>, z.output<Q>, z.output<B>, A extends RouteAuth ? Actor : undefined>,
