@@ -87,6 +87,10 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
       logger: aura.logger.pino,
       genReqId: (req) => (req as express.Request).requestId,
       quietReqLogger: true,
+      // A 503 is an outage (logged once by its monitor), not a fault of the request: its access
+      // line carries no error and no stack.
+      customErrorObject: (_req, res, _error, value) => (res.statusCode === 503 ? { ...value, err: undefined } : value),
+      customErrorMessage: (_req, res) => (res.statusCode === 503 ? 'request completed' : 'request errored'),
       serializers: {
         req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
           id: req.id,
@@ -118,6 +122,6 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
   if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));
   app.use(api.router);
   app.use(notFound);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, aura.outages));
   return { app, api };
 }

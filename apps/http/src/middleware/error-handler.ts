@@ -1,3 +1,4 @@
+import { type DependencyMonitors, reportIfUnavailable } from '@aura/adapters/platform';
 import type { Logger } from '@aura/application/platform';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HttpProblem, type ProblemDetails, problemType, sendProblem } from '../platform/problem.js';
@@ -45,12 +46,17 @@ export const notFound: RequestHandler = (req) => {
   throw new HttpProblem(404, 'not_found', 'Not found', `no route matches ${req.method} ${req.path}`);
 };
 
+/** Seconds a client is asked to wait when a dependency is away. */
+export const OUTAGE_RETRY_AFTER_S = 5;
+
 /**
  * The one place errors become responses: problems raised in the HTTP layer and body-parser
- * errors become their 4xx problem; anything else is a fault, logged with its stack and
- * answered 500 with nothing but the request id.
+ * errors become their 4xx problem; a dependency that is away (the database, Redis) is a 503
+ * with `Retry-After`, reported to its monitor (which logs the outage once, not per request);
+ * anything else is a fault, logged with its stack and answered 500 with nothing but the
+ * request id.
  */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, monitors?: DependencyMonitors): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const base = { instance: req.originalUrl, requestId: req.requestId };
@@ -90,6 +96,17 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
         title: 'Bad request',
         status,
         detail: 'the request could not be understood',
+        ...base,
+      });
+      return;
+    }
+    if (monitors !== undefined && reportIfUnavailable(monitors, error) !== undefined) {
+      res.setHeader('Retry-After', String(OUTAGE_RETRY_AFTER_S));
+      sendProblem(res, {
+        type: problemType('service_unavailable'),
+        title: 'Service unavailable',
+        status: 503,
+        detail: `a service Aura depends on is unavailable; retry in ${OUTAGE_RETRY_AFTER_S} seconds`,
         ...base,
       });
       return;

@@ -264,6 +264,12 @@ export class HttpApi {
       };
     }
     responses[500] = problemResponse('Unexpected server fault; the body carries only the request id.');
+    responses[503] = {
+      ...problemResponse(
+        'The database or Redis is unavailable (an outage, not a fault of the request); retry after `Retry-After` seconds.',
+      ),
+      headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+    };
     this.registry.registerPath({
       method: spec.method,
       path: spec.path.replace(/:([A-Za-z0-9_]+)/g, '{$1}'),

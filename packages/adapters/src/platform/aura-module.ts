@@ -3,6 +3,7 @@ import { ContainerModule } from 'inversify';
 import type { Migration } from 'kysely';
 import * as platformInit from './db/migrations/2026_11_21_000000_platform_outbox_inbox_dead_letters.js';
 import * as idempotencyKeys from './db/migrations/2026_11_21_000100_platform_idempotency_keys.js';
+import * as outboxClaims from './db/migrations/2026_12_04_000000_platform_outbox_claims.js';
 
 /**
  * A module as the adapters layer installs it: its definition plus its migrations (named
@@ -24,5 +25,6 @@ export const platformModule: AuraModule = {
   migrations: {
     '2026_11_21_000000_platform_outbox_inbox_dead_letters': platformInit,
     '2026_11_21_000100_platform_idempotency_keys': idempotencyKeys,
+    '2026_12_04_000000_platform_outbox_claims': outboxClaims,
   },
 };

@@ -8,17 +8,20 @@ import {
   IdempotencyStore,
   IdGenerator,
   IntegrationEventRegistry,
+  type JobContext,
   JobQueue,
   ListDeadLetters,
   Logger,
   ModuleGraphInvalidError,
   Outbox,
+  PostponeJob,
   RateLimiter,
   ReplayDeadLetter,
   UnitOfWork,
   validateModuleGraph,
 } from '@aura/application/platform';
 import { Container, type ServiceIdentifier } from 'inversify';
+import { sql } from 'kysely';
 import type { DestinationStream } from 'pino';
 import type { AuraModule } from './aura-module.js';
 import { platformModule } from './aura-module.js';
@@ -48,6 +51,13 @@ import { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 import { AsyncLocalExecutionContext } from './runtime/async-local-execution-context.js';
 import { checkReadiness, DatabaseHealth, ModuleHealth, QueueHealth, type ReadinessReport } from './runtime/health.js';
 import { jobHooks } from './runtime/job-hooks.js';
+import {
+  type DependencyMonitors,
+  DependencyMonitorsToken,
+  isRedisConnectionError,
+  OutageMonitor,
+  reportIfUnavailable,
+} from './runtime/outages.js';
 import { SystemClock } from './runtime/system-clock.js';
 import { UuidV7Generator } from './runtime/uuid-v7.generator.js';
 
@@ -84,11 +94,13 @@ export interface Aura {
   readiness(): Promise<ReadinessReport>;
   /** Starts the outbox relay and a processor for every event queue and module job (once; later calls share it). */
   startWorker(): Promise<AuraWorker>;
+  /** Watches the database and Redis: outages are logged once, answered with 503 and postponed jobs. */
+  readonly outages: DependencyMonitors;
   /** Stops the relay, lets running jobs finish and closes the queue, then the database. Idempotent; concurrent calls share one close. */
   close(): Promise<void>;
 }
 
-function openConfiguredQueue(config: AuraConfig, logger: PinoLogger): JobQueue {
+function openConfiguredQueue(config: AuraConfig, onError: (error: Error) => void): JobQueue {
   const defaults = {
     defaultAttempts: config.JOB_ATTEMPTS,
     defaultBackoff: { type: 'exponential' as const, delayMs: config.JOB_BACKOFF_MS },
@@ -101,14 +113,36 @@ function openConfiguredQueue(config: AuraConfig, logger: PinoLogger): JobQueue {
         url: config.REDIS_URL,
         prefix: config.QUEUE_PREFIX,
         lockDurationMs: config.JOB_LOCK_DURATION_MS,
-        onError: (error) => logger.warn('job queue connection problem (BullMQ retries by itself)', { err: error }),
+        onError,
       });
 }
 
-export function openConfiguredDatabase(config: AuraConfig): Promise<DatabaseHandle> {
+export function openConfiguredDatabase(config: AuraConfig, onConnectionError?: (error: Error) => void): Promise<DatabaseHandle> {
   return config.DATABASE_URL === undefined
     ? openDatabase({ kind: 'pglite', dataDir: config.AURA_DATA_DIR })
-    : openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE });
+    : openDatabase({
+        kind: 'postgres',
+        url: config.DATABASE_URL,
+        poolSize: config.DATABASE_POOL_SIZE,
+        ...(onConnectionError === undefined ? {} : { onConnectionError }),
+      });
+}
+
+/**
+ * A job handler that meets an outage (the database or Redis away) is postponed, not failed:
+ * it uses no attempt, is not logged one by one, and the dependency's monitor hears of it.
+ */
+function outageAware<T>(monitors: DependencyMonitors, backoffMs: number, handler: (job: JobContext<T>) => Promise<void>) {
+  return async (job: JobContext<T>): Promise<void> => {
+    try {
+      await handler(job);
+    } catch (error) {
+      const dependency = reportIfUnavailable(monitors, error);
+      if (dependency === undefined) throw error;
+      // Two to five first-retry delays (a few seconds by default), spread so jobs do not all come back at once.
+      throw new PostponeJob(Math.round(backoffMs * (2 + Math.random() * 3)), `${dependency} unavailable`, { quiet: true });
+    }
+  };
 }
 
 /**
@@ -130,19 +164,50 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   });
   const logger = new PinoLogger(pino);
 
+  // Gauges read their sources when scraped, by which time everything below exists.
+  const metrics = new AuraMetrics({
+    outbox: () => outboxBacklog(transactions),
+    parkedDeadLetters: () => container.get<DeadLetterStore>(DeadLetterStore).countParked(),
+  });
+
   // Before anything is opened: a bad key file fails start-up with nothing to clean up.
   const signingKey = await loadSigningKey(config);
-  const database = options.database ?? (await openConfiguredDatabase(config));
-  const queue = options.queue ?? openConfiguredQueue(config, logger);
+  // Each dependency that can go away is watched: an outage is logged once when it starts and
+  // once when it ends, and answered with 503s and postponed jobs meanwhile.
+  let opened: { database?: DatabaseHandle; queue?: JobQueue } = {};
+  const monitors: DependencyMonitors = {
+    database: new OutageMonitor({
+      dependency: 'database',
+      logger,
+      metrics,
+      probe: async () => {
+        if (opened.database !== undefined) await sql`SELECT 1`.execute(opened.database.db);
+      },
+    }),
+    redis:
+      config.REDIS_URL === undefined
+        ? undefined
+        : new OutageMonitor({ dependency: 'redis', logger, metrics, probe: async () => opened.queue?.ping() }),
+  };
+  const onRedisError = (what: string) => (error: Error) => {
+    if (isRedisConnectionError(error)) monitors.redis?.reportFailure(error);
+    else logger.warn(what, { err: error });
+  };
+  const database = options.database ?? (await openConfiguredDatabase(config, (error) => monitors.database.reportFailure(error)));
+  const queue = options.queue ?? openConfiguredQueue(config, onRedisError('job queue problem (BullMQ retries by itself)'));
+  opened = { database, queue };
   const rateLimiter =
     config.REDIS_URL === undefined
       ? new MemoryRateLimiter()
       : new RedisRateLimiter({
           url: config.REDIS_URL,
           prefix: config.QUEUE_PREFIX,
-          onError: (error) => logger.warn('rate limiter cannot reach Redis (limiting per process meanwhile)', { err: error }),
+          // While Redis is away each process limits on its own (see RedisRateLimiter).
+          onError: onRedisError('rate limiter problem with Redis (limiting per process meanwhile)'),
         });
   const closeResources = async () => {
+    monitors.database.close();
+    monitors.redis?.close();
     if (rateLimiter instanceof RedisRateLimiter) await rateLimiter.close();
     await queue.close();
     await database.close();
@@ -161,10 +226,6 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   const transactions = new TransactionManager(database.db);
   const registry = new IntegrationEventRegistry(modules.flatMap((m) => m.events ?? []));
   const subscriptions = new SubscriptionIndex(modules);
-  const metrics = new AuraMetrics({
-    outbox: () => outboxBacklog(transactions),
-    parkedDeadLetters: () => container.get<DeadLetterStore>(DeadLetterStore).countParked(),
-  });
 
   const container = new Container({ defaultScope: 'Singleton' });
   container.bind(Container).toConstantValue(container);
@@ -181,6 +242,7 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
   container.bind(IntegrationEventRegistry).toConstantValue(registry);
   container.bind(SubscriptionIndex).toConstantValue(subscriptions);
   container.bind(AuraMetrics).toConstantValue(metrics);
+  container.bind(DependencyMonitorsToken).toConstantValue(monitors);
   const publicKeys = verificationKeys(signingKey, config.AUTH_JWKS);
   container.bind(PublicKeySetToken).toConstantValue(publicKeys);
   container
@@ -236,23 +298,27 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
     });
     const dispatcher = container.get(EventDispatcher);
     for (const eventQueue of subscriptions.queues()) {
-      await queue.process<EventDeliveryJob>(eventQueue, (job) => dispatcher.dispatch(job), {
-        ...hooks,
-        concurrency: config.WORKER_CONCURRENCY,
-      });
+      await queue.process<EventDeliveryJob>(
+        eventQueue,
+        outageAware(monitors, config.JOB_BACKOFF_MS, (job) => dispatcher.dispatch(job)),
+        {
+          ...hooks,
+          concurrency: config.WORKER_CONCURRENCY,
+        },
+      );
     }
     for (const module of modules) {
       for (const definition of module.jobs ?? []) {
         await queue.process(
           definition.queue,
-          (job) => {
+          outageAware(monitors, config.JOB_BACKOFF_MS, (job) => {
             const data = job.data as { correlationId?: unknown };
             const correlationId = typeof data?.correlationId === 'string' ? data.correlationId : job.id;
             return context.run({ correlationId, causationId: job.id }, async () => {
               const processor = await container.getAsync(definition.processor);
               await processor.process(job);
             });
-          },
+          }),
           {
             ...hooks,
             concurrency:
@@ -296,7 +362,10 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
           data: { correlationId: `${queueName}:${scheduledFor}`, scheduledFor },
           options: { jobId: `${queueName}:${slot}` },
         })
-        .catch((error: unknown) => logger.warn('could not enqueue a scheduled job', { queue: queueName, err: error }));
+        .catch((error: unknown) => {
+          if (reportIfUnavailable(monitors, error) === undefined)
+            logger.warn('could not enqueue a scheduled job', { queue: queueName, err: error });
+        });
     };
     enqueue();
     const timer = setInterval(enqueue, everyMs);
@@ -315,6 +384,7 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
     database,
     logger,
     metrics,
+    outages: monitors,
     get: (id) => container.getAsync(id),
     readiness: () => checkReadiness(container.getAll(HealthIndicator)),
     startWorker() {

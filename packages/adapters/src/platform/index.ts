@@ -45,6 +45,15 @@ export { RedisRateLimiter } from './rate-limit/redis-rate-limiter.js';
 export { AsyncLocalExecutionContext } from './runtime/async-local-execution-context.js';
 export type { ReadinessReport } from './runtime/health.js';
 export { checkReadiness, DatabaseHealth, ModuleHealth, QueueHealth } from './runtime/health.js';
+export type { Dependency, DependencyMonitors, OutageMonitorOptions } from './runtime/outages.js';
+export {
+  DependencyMonitorsToken,
+  DependencyUnavailableError,
+  isRedisConnectionError,
+  OutageMonitor,
+  reportIfUnavailable,
+  unavailableDependency,
+} from './runtime/outages.js';
 export { runProcess } from './runtime/process-lifecycle.js';
 export { SystemClock } from './runtime/system-clock.js';
 export { UuidV7Generator } from './runtime/uuid-v7.generator.js';

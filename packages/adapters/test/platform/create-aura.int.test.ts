@@ -181,6 +181,7 @@ describe('createAura', () => {
     expect(logged.find((l) => l.msg === 'migrations applied')?.migrations).toEqual([
       '2026_11_21_000000_platform_outbox_inbox_dead_letters',
       '2026_11_21_000100_platform_idempotency_keys',
+      '2026_12_04_000000_platform_outbox_claims',
       '2026_11_21_000000_scoped_things',
     ]);
   });
@@ -224,6 +225,42 @@ describe('createAura', () => {
       null: { correlationId: 'j-3', causationId: 'j-3' },
     });
     expect(await aura.metrics.registry.metrics()).toMatch(/aura_jobs_total{queue="scoped.record",outcome="completed"} 3/);
+  });
+
+  it('postpones a job that meets a database outage, quietly and without using an attempt, and runs it after', async () => {
+    class Outage implements JobProcessor {
+      static runs: JobContext[] = [];
+      async process(job: JobContext) {
+        Outage.runs.push(job);
+        if (Outage.runs.length <= 2)
+          throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+      }
+    }
+    const module: AuraModule = {
+      name: 'outage',
+      jobs: [{ queue: 'outage.work', processor: Outage }],
+      containerModule: new ContainerModule(({ bind }) => {
+        bind(Outage).toSelf();
+      }),
+    };
+    const lines: string[] = [];
+    // Two attempts per job (newQueue): were the outage counted, the job would be a dead letter.
+    const aura = await start({
+      modules: [module],
+      config: configFrom({ JOB_BACKOFF_MS: '5', LOG_LEVEL: 'info' }),
+      logDestination: { write: (line: string) => void lines.push(line) },
+    });
+    await aura.startWorker();
+    await (await aura.get<JobQueue>(JobQueue)).enqueue({ queue: 'outage.work', name: 'w', data: {}, options: { jobId: 'o-1' } });
+    await waitUntil(() => Outage.runs.length === 3, 'the job to run after the outage');
+    expect(Outage.runs.map((job) => job.attempt)).toEqual([1, 1, 1]);
+    const metrics = await aura.metrics.registry.metrics();
+    expect(metrics).toMatch(/aura_jobs_total{queue="outage.work",outcome="postponed"} 2/);
+    expect(metrics).toMatch(/aura_jobs_total{queue="outage.work",outcome="completed"} 1/);
+    expect(metrics).toMatch(/aura_dead_letters 0/);
+    const messages = lines.map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).not.toContain('job postponed');
+    expect(messages.filter((m) => m.startsWith('job '))).toEqual([]);
   });
 
   it('runs scheduled jobs at start and every interval, one job id per interval, until the worker stops', async () => {
@@ -283,7 +320,7 @@ describe('createAura', () => {
     expect(await published()).toBe(1);
   });
 
-  it('reports an unreachable Redis as a queue that is down, and logs the connection problem', async () => {
+  it('reports an unreachable Redis as a queue that is down, and logs the outage once', async () => {
     const lines: string[] = [];
     const aura = await createAura({
       config: configFrom({ REDIS_URL: 'redis://127.0.0.1:1', LOG_LEVEL: 'warn' }),
@@ -295,10 +332,10 @@ describe('createAura', () => {
     expect(report.status).toBe('down');
     expect(report.checks.queue).toEqual({ status: 'down', details: { error: expect.any(String) } });
     expect(report.checks.database?.status).toBe('up');
+    await waitUntil(() => lines.length > 0, 'the outage to be logged');
     const logged = lines.map((line) => JSON.parse(line) as { level: string; msg: string });
-    expect(logged).toContainEqual(
-      expect.objectContaining({ level: 'warn', msg: 'job queue connection problem (BullMQ retries by itself)' }),
-    );
+    expect(logged).toEqual([expect.objectContaining({ level: 'warn', msg: 'redis unavailable', dependency: 'redis' })]);
+    expect(aura.outages.redis?.isDown).toBe(true);
   });
 
   it('installs the platform alone when given no modules', async () => {

@@ -238,6 +238,65 @@ describe.each(handleTargets)('outbox, relay and dispatcher on $name', (target) =
       expect(await relay.relayBatch()).toBe(1);
     });
 
+    it('holds no transaction (and, on PGlite, not its one connection) while the queue takes a batch', async () => {
+      await append('ledger', [opened('slow-queue')]);
+      let release: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let entered: () => void = () => undefined;
+      const inEnqueue = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      queue.onEnqueue = () => {
+        entered();
+        return gate;
+      };
+      const relay = await relayWith();
+      const relaying = relay.relayBatch();
+      await inEnqueue;
+      // The claim has committed: the row is visible as claimed, and the database answers
+      // other work at once (with the old shape, PGlite's only connection waited for Redis).
+      const [row] = await outboxRows();
+      expect(row?.claimed_until).toBeInstanceOf(Date);
+      expect(row?.published_at).toBeNull();
+      if (target.name === 'postgres') {
+        const { rows } = await sql<{ n: number }>`
+          SELECT count(*)::int AS n FROM pg_stat_activity
+          WHERE datname = current_database() AND state LIKE 'idle in transaction%'`.execute(aura.database.db);
+        expect(rows[0]?.n).toBe(0);
+      }
+      // Another relay finds nothing to claim meanwhile.
+      expect(await (await relayWith()).relayBatch()).toBe(0);
+      release();
+      expect(await relaying).toBe(1);
+      const [published] = await outboxRows();
+      expect(published?.published_at).toBeInstanceOf(Date);
+      expect(published?.claimed_until).toBeNull();
+    });
+
+    it('frees a batch whose relay died after claiming it once the lease lapses, and relays it then', async () => {
+      await append('ledger', [opened('orphaned')]);
+      let entered: () => void = () => undefined;
+      const inEnqueue = new Promise<void>((resolve) => {
+        entered = resolve;
+      });
+      // The first relay "dies" inside the queue call: it never returns.
+      queue.onEnqueue = () => {
+        entered();
+        return new Promise<void>(() => undefined);
+      };
+      void (await relayWith()).relayBatch();
+      await inEnqueue;
+      queue.onEnqueue = async () => {};
+      const survivor = await relayWith();
+      expect(await survivor.relayBatch()).toBe(0);
+      // The lease (OUTBOX_CLAIM_LEASE_MS) lapses.
+      await sql`UPDATE platform.outbox SET claimed_until = now() - interval '1 second'`.execute(aura.database.db);
+      expect(await survivor.relayBatch()).toBe(1);
+      expect((await outboxRows())[0]?.published_at).toBeInstanceOf(Date);
+    });
+
     it('once started, relays a commit at once when nudged, without waiting for the poll', async () => {
       const relay = await relayWith({ OUTBOX_POLL_INTERVAL_MS: 60_000 });
       relay.start();

@@ -17,7 +17,17 @@ export interface DatabaseHandle {
 }
 
 export type DatabaseOptions =
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolSize: number;
+      /**
+       * A connection died (the server restarted, a backend was terminated), idle or in use. The
+       * query or transaction in flight fails with an ordinary error and the pool replaces the
+       * client; this only observes it (an outage monitor).
+       */
+      readonly onConnectionError?: (error: Error) => void;
+    }
   /** `dataDir` is a directory, or `memory://` for an in-memory database. */
   | { readonly kind: 'pglite'; readonly dataDir: string }
   /** An already-open PGlite (tests clone a migrated template). Closed with the handle. */
@@ -44,9 +54,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<DatabaseHa
       connectionTimeoutMillis: 10_000,
       idle_in_transaction_session_timeout: 60_000,
     });
-    pool.on('error', () => {
-      // An idle client lost its connection; the pool replaces it. Queries report their own errors.
-    });
+    const observe = (error: Error) => {
+      try {
+        options.onConnectionError?.(error);
+      } catch {
+        // an observer's failure must not change anything
+      }
+    };
+    // node-postgres removes the pool's idle listener while a client is checked out: a backend
+    // terminated between two queries of a transaction would then emit 'error' with nobody
+    // listening, and Node would crash the process. Every client listens for its whole life;
+    // the query in flight (or the next one) fails with an ordinary error, and on release the
+    // pool sees the client is no longer queryable and replaces it.
+    pool.on('connect', (client) => client.on('error', observe));
+    // An idle client lost its connection; the pool replaces it.
+    pool.on('error', observe);
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
     return { kind: 'postgres', db, close: () => db.destroy() };
   }

@@ -16,6 +16,8 @@ export interface OutboxTable {
   metadata: Json<{ correlationId: string; causationId: string | null; userId: string | null }>;
   recorded_at: Generated<Date>;
   published_at: Timestamp | null;
+  /** A relay's lease on an unpublished row between claiming it and marking it published. */
+  claimed_until: Timestamp | null;
 }
 
 export interface InboxTable {

@@ -55,6 +55,20 @@ export class AuraMetrics {
     registers: [this.registry],
   });
 
+  readonly dependencyUp = new Gauge({
+    name: 'aura_dependency_up',
+    help: 'Whether this process reaches a dependency (database, redis): 1 up, 0 during an outage.',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+  });
+
+  readonly dependencyOutages = new Counter({
+    name: 'aura_dependency_outages_total',
+    help: 'Outages of a dependency seen by this process (confirmed by a probe), by dependency.',
+    labelNames: ['dependency'] as const,
+    registers: [this.registry],
+  });
+
   constructor(sources: MetricSources, options: { defaultMetrics?: boolean } = {}) {
     const registry = this.registry;
     if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'aura_' });

@@ -11,6 +11,7 @@ import type {
 import { isPermanentJobError, isPostponeJob } from '@aura/application/platform';
 import { DelayedError, type Job, type JobsOptions, Queue, UnrecoverableError, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { DependencyUnavailableError, isRedisConnectionError } from '../runtime/outages.js';
 import { exhausted, ignoreErrors, resolveJobOptions, toError } from './queue-support.js';
 
 export interface BullmqJobQueueOptions {
@@ -51,6 +52,8 @@ const FAILED_RETENTION = { age: 7 * 24 * 60 * 60 } as const;
  */
 const RUN_RETRY_DELAY_MS = 2_000;
 const CONNECT_TIMEOUT_MS = 5_000;
+const PRODUCER_COMMAND_TIMEOUT_MS = 5_000;
+
 const QUIT_TIMEOUT_MS = 1_000;
 
 /**
@@ -74,6 +77,7 @@ export class BullmqJobQueue implements JobQueue {
   private readonly workers = new Map<QueueName, Worker>();
   private readonly workerConnections: Redis[] = [];
   private producerConnection: Redis | undefined;
+  private producerWasReady = false;
   private closing: Promise<void> | undefined;
 
   constructor(private readonly options: BullmqJobQueueOptions) {}
@@ -81,8 +85,10 @@ export class BullmqJobQueue implements JobQueue {
   async enqueue<TData>(job: JobToEnqueue<TData>): Promise<void> {
     this.assertOpen();
     const prepared = this.prepare(job);
-    await this.removeFailed(job, prepared);
-    await this.queue(job.queue).add(job.name, job.data, prepared);
+    await this.redisCall(async () => {
+      await this.removeFailed(job, prepared);
+      await this.queue(job.queue).add(job.name, job.data, prepared);
+    });
   }
 
   /** `replaceFailed`: a job that failed for good under the same id is removed first (any other is kept). */
@@ -98,14 +104,16 @@ export class BullmqJobQueue implements JobQueue {
     const byQueue = new Map<QueueName, Array<{ name: string; data: unknown; opts: JobsOptions }>>();
     const prepared = jobs.map((job) => ({ job, opts: this.prepare(job) }));
     // The look-ups go out together (one connection pipelines them), not one round trip each.
-    await Promise.all(prepared.map(({ job, opts }) => this.removeFailed(job, opts)));
+    await this.redisCall(() => Promise.all(prepared.map(({ job, opts }) => this.removeFailed(job, opts))));
     for (const { job, opts } of prepared) {
       const batch = byQueue.get(job.queue) ?? [];
       batch.push({ name: job.name, data: job.data, opts });
       byQueue.set(job.queue, batch);
     }
     // One atomic addBulk per queue.
-    for (const [queue, batch] of byQueue) await this.queue(queue).addBulk(batch);
+    await this.redisCall(async () => {
+      for (const [queue, batch] of byQueue) await this.queue(queue).addBulk(batch);
+    });
   }
 
   async process<TData>(queue: QueueName, handler: JobHandler<TData>, options: WorkerOptions = {}): Promise<void> {
@@ -146,7 +154,7 @@ export class BullmqJobQueue implements JobQueue {
 
   async counts(queue: QueueName): Promise<QueueCounts> {
     this.assertOpen();
-    const counts = await this.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'failed');
+    const counts = await this.redisCall(() => this.queue(queue).getJobCounts('waiting', 'active', 'delayed', 'failed'));
     return { waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0 };
   }
 
@@ -238,9 +246,39 @@ export class BullmqJobQueue implements JobQueue {
     return queue;
   }
 
-  /** One connection shared by every producer Queue of this instance. */
+  /**
+   * Runs producer commands. While the producer connection is down (it was ready once, and is
+   * reconnecting), a call fails at once instead of waiting for Redis (BullMQ waits without
+   * bound for a new Queue's connection); before the first connection it waits up to the
+   * connect timeout. A failure to reach Redis becomes DependencyUnavailableError (503 for a
+   * request, a postponed job for a worker).
+   */
+  private async redisCall<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      const producer = this.producer();
+      if (producer.status !== 'ready') {
+        if (this.producerWasReady) throw new Error(`Redis was not reachable: the connection is ${producer.status}`);
+        await whenReady(producer, CONNECT_TIMEOUT_MS);
+      }
+      return await call();
+    } catch (error) {
+      throw isRedisConnectionError(error) ? new DependencyUnavailableError('redis', error) : error;
+    }
+  }
+
+  /**
+   * One connection shared by every producer Queue of this instance. It fails fast while Redis
+   * is away (one reconnection attempt per command, a command timeout for a Redis that hangs),
+   * so a request that enqueues answers 503 at once instead of waiting for Redis to come back.
+   */
   private producer(): Redis {
-    this.producerConnection ??= this.connect({});
+    if (this.producerConnection === undefined) {
+      const connection = this.connect({ maxRetriesPerRequest: 1, commandTimeout: PRODUCER_COMMAND_TIMEOUT_MS });
+      connection.once('ready', () => {
+        this.producerWasReady = true;
+      });
+      this.producerConnection = connection;
+    }
     return this.producerConnection;
   }
 

@@ -30,6 +30,7 @@ export function jobHooks(deps: {
     },
     onPostponed: (job, postponement) => {
       deps.metrics.jobs.inc({ queue: job.queue, outcome: 'postponed' });
+      if (postponement.quiet) return;
       deps.logger.info('job postponed', { ...describe(job), delayMs: postponement.delayMs, reason: postponement.message });
     },
     onExhausted: async (job, error) => {

@@ -102,11 +102,15 @@ export function isPermanentJobError(error: unknown): error is PermanentJobError 
  */
 export class PostponeJob extends Error {
   override readonly name = 'PostponeJob';
+  /** Not logged one by one (an outage postpones every job; its monitor logs it once). */
+  readonly quiet: boolean;
   constructor(
     readonly delayMs: number,
     reason: string,
+    options: { readonly quiet?: boolean } = {},
   ) {
     super(reason);
+    this.quiet = options.quiet === true;
     if (!Number.isFinite(delayMs) || delayMs < 0) throw new RangeError(`delayMs must be a finite number >= 0, got ${delayMs}`);
   }
 }
