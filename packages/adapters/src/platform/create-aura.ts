@@ -223,7 +223,11 @@ export async function createAura(options: CreateAuraOptions = {}): Promise<Aura>
     throw error;
   }
 
-  const transactions = new TransactionManager(database.db);
+  const transactions = new TransactionManager(database.db, (error) => {
+    // An effect that runs after a commit (a job enqueued by a handler) failed: the work it
+    // stood for is re-derived (sweeps, the redrive); an outage is logged once by its monitor.
+    if (reportIfUnavailable(monitors, error) === undefined) logger.error('an effect after a commit failed', { err: error });
+  });
   const registry = new IntegrationEventRegistry(modules.flatMap((m) => m.events ?? []));
   const subscriptions = new SubscriptionIndex(modules);
 

@@ -31,6 +31,40 @@ describe.each(handleTargets)('TransactionManager on $name', (target) => {
   const insert = (name: string) => transactions.executor<TestDb>().insertInto('tx_test.items').values({ name }).execute();
   const names = async () => (await db.selectFrom('tx_test.items').select('name').orderBy('name').execute()).map((r) => r.name);
 
+  it('runs async effects after the commit, outside the transaction, and hands their failures to the error sink', async () => {
+    const failures: unknown[] = [];
+    const withSink = new TransactionManager(db, (error) => failures.push(error));
+    const order: string[] = [];
+    await withSink.transaction(async () => {
+      await withSink.executor<TestDb>().insertInto('tx_test.items').values({ name: 'effects' }).execute();
+      withSink.afterCommit(async () => {
+        expect(withSink.inTransaction).toBe(false);
+        // The row is committed: visible through the pool.
+        expect(await names()).toEqual(['effects']);
+        order.push('first');
+      });
+      withSink.afterCommit(() => {
+        throw new Error('effect failed');
+      });
+      withSink.afterCommit(() => {
+        order.push('third');
+      });
+      order.push('work');
+    });
+    expect(order).toEqual(['work', 'first', 'third']);
+    expect(failures).toEqual([new Error('effect failed')]);
+    // Outside a transaction an effect runs at once; a rolled-back one never.
+    await expect(
+      withSink.transaction(async () => {
+        withSink.afterCommit(() => {
+          order.push('rolled back');
+        });
+        throw new Error('abort');
+      }),
+    ).rejects.toThrow('abort');
+    expect(order).not.toContain('rolled back');
+  });
+
   it('hands out the pool outside a transaction', () => {
     expect(transactions.inTransaction).toBe(false);
     expect(transactions.executor()).toBe(db);

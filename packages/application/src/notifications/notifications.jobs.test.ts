@@ -72,12 +72,20 @@ describe('deliveryJob', () => {
 });
 
 describe('EnqueueDelivery', () => {
+  /** As the dispatcher runs a handler: in a transaction (with its inbox row); the job is enqueued once it commits. */
+  const handleInTransaction = async (event: ReturnType<typeof queuedEvent>) => {
+    await bed.uow.transaction(async () => {
+      await bed.get(EnqueueDelivery).handle(event);
+      expect(bed.queue.enqueued).toEqual([]);
+    });
+  };
+
   it('enqueues the delivery of a queued notification, delayed until its send time', async () => {
     const queued = await bed.queueEmail(
       { address: 'a@example.com' },
       { sendAt: new Date(bed.clock.now().getTime() + 30 * SECOND) },
     );
-    await bed.get(EnqueueDelivery).handle(queuedEvent(queued.id));
+    await handleInTransaction(queuedEvent(queued.id));
     expect(bed.queue.enqueued).toEqual([
       {
         queue: 'notifications.deliver',
@@ -96,7 +104,7 @@ describe('EnqueueDelivery', () => {
   it('enqueues one due already without delay', async () => {
     const queued = await bed.queueEmail({ address: 'a@example.com' });
     bed.clock.advance(MINUTE);
-    await bed.get(EnqueueDelivery).handle(queuedEvent(queued.id));
+    await handleInTransaction(queuedEvent(queued.id));
     expect(bed.queue.enqueued[0]?.options?.delayMs).toBe(0);
   });
 
@@ -110,9 +118,9 @@ describe('EnqueueDelivery', () => {
       { address: 'a@example.com' },
       { sendAt: new Date(bed.clock.now().getTime() + 2 * interval) },
     );
-    await bed.get(EnqueueDelivery).handle(queuedEvent(far.id));
+    await handleInTransaction(queuedEvent(far.id));
     expect(bed.queue.enqueued).toEqual([]);
-    await bed.get(EnqueueDelivery).handle(queuedEvent(near.id));
+    await handleInTransaction(queuedEvent(near.id));
     expect(bed.queue.enqueued.map((job) => job.options?.jobId)).toEqual([`deliver:${near.id}`]);
   });
 });

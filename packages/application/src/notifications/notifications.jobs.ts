@@ -5,6 +5,7 @@ import { Clock } from '../platform/ports/clock.port.js';
 import type { JobContext, JobToEnqueue } from '../platform/ports/job-queue.port.js';
 import { JobQueue } from '../platform/ports/job-queue.port.js';
 import { Logger } from '../platform/ports/logger.port.js';
+import { UnitOfWork } from '../platform/ports/unit-of-work.port.js';
 import { CancelUserNotifications } from './commands/cancel-notification.command.js';
 import { DELIVER_QUEUE, type DeliverJob, DeliverNotification, deliveryJobId } from './commands/deliver-notification.command.js';
 import { SendNotification } from './commands/send-notification.command.js';
@@ -60,7 +61,9 @@ export class DeliverNotificationProcessor implements JobProcessor<DeliverJob> {
 
 /**
  * `notification.queued` → its delivery job, unless it is due beyond the next sweep (a
- * scheduled send days ahead waits in the database, not in the queue).
+ * scheduled send days ahead waits in the database, not in the queue). The job is enqueued
+ * once the handler's transaction has committed, so no transaction waits on the queue; if
+ * that enqueue fails (Redis away), the sweep enqueues the notification within an interval.
  */
 @injectable()
 export class EnqueueDelivery implements IntegrationEventHandler<{ notificationId: string; sendAt: string }> {
@@ -68,13 +71,15 @@ export class EnqueueDelivery implements IntegrationEventHandler<{ notificationId
     @inject(JobQueue) private readonly queue: JobQueue,
     @inject(NotificationsSettings) private readonly settings: NotificationsSettings,
     @inject(Clock) private readonly clock: Clock,
+    @inject(UnitOfWork) private readonly uow: UnitOfWork,
   ) {}
 
   async handle(event: IntegrationEvent<{ notificationId: string; sendAt: string }>): Promise<void> {
     const now = this.clock.now();
     const sendAt = new Date(event.data.sendAt);
     if (sendAt.getTime() - now.getTime() > 2 * this.settings.sweepIntervalMs) return;
-    await this.queue.enqueue(deliveryJob(event.data.notificationId, sendAt, now, this.settings, event.metadata.correlationId));
+    const job = deliveryJob(event.data.notificationId, sendAt, now, this.settings, event.metadata.correlationId);
+    this.uow.afterCommit(() => this.queue.enqueue(job));
   }
 }
 

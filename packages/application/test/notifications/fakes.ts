@@ -85,6 +85,8 @@ export class LockingUnitOfWork implements UnitOfWork {
     return this.#inside.getStore() === true;
   }
 
+  #effects: Array<() => Promise<void> | void> = [];
+
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     if (this.active) return work();
     const previous = this.#tail;
@@ -94,11 +96,24 @@ export class LockingUnitOfWork implements UnitOfWork {
     });
     await previous;
     this.transactions += 1;
+    this.#effects = [];
+    let result: T;
     try {
-      return await this.#inside.run(true, work);
-    } finally {
+      result = await this.#inside.run(true, work);
+    } catch (error) {
+      this.#effects = [];
       release();
+      throw error;
     }
+    const effects = this.#effects.splice(0);
+    release();
+    for (const effect of effects) await effect();
+    return result;
+  }
+
+  afterCommit(effect: () => Promise<void> | void): void {
+    if (this.active) this.#effects.push(effect);
+    else void Promise.resolve().then(effect);
   }
 
   result<T, E>(work: () => ResultAsync<T, E>): ResultAsync<T, E> {

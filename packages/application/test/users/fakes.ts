@@ -80,6 +80,11 @@ export class SequentialIds implements IdGenerator {
 export const directUnitOfWork: UnitOfWork = {
   transaction: (work) => work(),
   result: (work) => work(),
+  afterCommit: (effect) => {
+    void Promise.resolve()
+      .then(effect)
+      .catch(() => undefined);
+  },
 };
 
 export class FixedExecutionContext implements ExecutionContext {

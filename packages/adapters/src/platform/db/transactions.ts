@@ -10,7 +10,7 @@ interface TransactionScope {
   readonly trx: Transaction<unknown>;
   /** Savepoint nesting level: 0 for the transaction itself. */
   readonly depth: number;
-  readonly afterCommit: Array<() => void>;
+  readonly afterCommit: Array<() => unknown>;
   /** False once the transaction (or savepoint) has ended: a timer that escaped it must not use it. */
   open: boolean;
 }
@@ -28,7 +28,11 @@ class Rollback<E> {
 export class TransactionManager implements UnitOfWork {
   readonly #storage = new AsyncLocalStorage<TransactionScope>();
 
-  constructor(private readonly db: AnyDb) {}
+  constructor(
+    private readonly db: AnyDb,
+    /** Where the failure of an after-commit effect goes (createAura logs it). */
+    private readonly onEffectError?: (error: unknown) => void,
+  ) {}
 
   /** The executor repositories must use: the current transaction, or the pool. */
   // biome-ignore lint/suspicious/noExplicitAny: see AnyDb
@@ -46,13 +50,30 @@ export class TransactionManager implements UnitOfWork {
   }
 
   /**
-   * Runs `callback` once the current transaction commits (never if it rolls back); at once
-   * outside a transaction. The outbox uses it to wake the relay.
+   * Runs `effect` once the current transaction commits (never if it rolls back); at once
+   * outside a transaction. The outbox uses it to wake the relay; handlers use it to call the
+   * queue without holding their transaction open. `transaction()` resolves once the effects
+   * have run; an effect's failure goes to `onEffectError` (the transaction has committed: it
+   * cannot be undone, nor reported as the transaction's failure).
    */
-  afterCommit(callback: () => void): void {
+  afterCommit(effect: () => unknown): void {
     const scope = this.#scope();
-    if (scope === undefined) callback();
-    else scope.afterCommit.push(callback);
+    if (scope === undefined) void this.#run([effect]);
+    else scope.afterCommit.push(effect);
+  }
+
+  async #run(effects: ReadonlyArray<() => unknown>): Promise<void> {
+    for (const effect of effects) {
+      try {
+        await effect();
+      } catch (error) {
+        try {
+          this.onEffectError?.(error);
+        } catch {
+          // an observer's failure must not change anything
+        }
+      }
+    }
   }
 
   /**
@@ -66,7 +87,7 @@ export class TransactionManager implements UnitOfWork {
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     const outer = this.#scope();
     if (outer !== undefined) return this.#savepoint(outer, work);
-    const afterCommit: Array<() => void> = [];
+    const afterCommit: Array<() => unknown> = [];
     let scope: TransactionScope | undefined;
     try {
       const result = await this.db.transaction().execute((trx) => {
@@ -74,7 +95,7 @@ export class TransactionManager implements UnitOfWork {
         return this.#storage.run(scope, work);
       });
       if (scope) scope.open = false;
-      for (const callback of afterCommit) callback();
+      await this.#run(afterCommit);
       return result;
     } finally {
       if (scope) scope.open = false;
