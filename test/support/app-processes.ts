@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
-export type AppKind = 'http' | 'worker';
+/** `all`: `npm start` (HTTP + worker in one process); `http` and `worker`: one production role each. */
+export type AppKind = 'all' | 'http' | 'worker';
 
 export interface AppProcess {
   readonly child: ChildProcess;
@@ -27,21 +28,26 @@ export interface AppProcess {
 }
 
 export interface StartOptions {
-  /** `source` (tsx, default), `dist` (node on the compiled main.js) or `npm` (`npm run start:<kind>`). */
-  readonly launcher?: 'source' | 'dist' | 'npm';
+  /**
+   * `npm` (default): the npm script the README documents (`npm start`, `npm run start:http`,
+   * `npm run start:worker`): compiled JavaScript, the process signals reach; `dist`: node on
+   * the compiled main.js; `source`: TypeScript through tsx.
+   */
+  readonly launcher?: 'npm' | 'dist' | 'source';
 }
 
-const entry = (kind: AppKind, compiled: boolean) => (compiled ? `apps/${kind}/dist/main.js` : `apps/${kind}/src/main.ts`);
+const SCRIPTS: Record<AppKind, string> = { all: 'start', http: 'start:http', worker: 'start:worker' };
+const ENTRIES: Record<AppKind, string> = { all: 'apps/http', http: 'apps/http', worker: 'apps/worker' };
 
 export function startApp(kind: AppKind, env: Record<string, string>, options: StartOptions = {}): AppProcess {
-  const launcher = options.launcher ?? 'source';
-  const [command, args] =
+  const launcher = options.launcher ?? 'npm';
+  const [command, args]: [string, string[]] =
     launcher === 'npm'
-      ? ['npm', ['run', '--silent', kind === 'http' ? 'start:http' : 'start:worker']]
+      ? ['npm', ['run', '--silent', SCRIPTS[kind]]]
       : launcher === 'dist'
-        ? [process.execPath, [entry(kind, true)]]
-        : [process.execPath, ['--conditions=aura-source', '--import', 'tsx', entry(kind, false)]];
-  const child = spawn(command as string, args as string[], {
+        ? [process.execPath, [`${ENTRIES[kind]}/dist/main.js`]]
+        : [process.execPath, ['--conditions=aura-source', '--import', 'tsx', `${ENTRIES[kind]}/src/main.ts`]];
+  const child = spawn(command, args, {
     cwd: root,
     env: {
       ...process.env,

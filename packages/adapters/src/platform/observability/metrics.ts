@@ -21,6 +21,12 @@ export class AuraMetrics {
     registers: [this.registry],
   });
 
+  readonly httpRequestsInFlight = new Gauge({
+    name: 'aura_http_requests_in_flight',
+    help: 'HTTP requests received and not yet answered by this process.',
+    registers: [this.registry],
+  });
+
   readonly jobs = new Counter({
     name: 'aura_jobs_total',
     help: 'Job attempts by queue and outcome (completed, retried, postponed, failed = dead-lettered).',

@@ -51,8 +51,11 @@ export class ModuleHealth implements HealthIndicator {
   constructor(
     private readonly database: DatabaseHandle,
     private readonly module: ModuleMigrations,
+    /** This process migrated the module at start: it is known to be up to date. */
+    migrated = false,
   ) {
     this.name = `module:${module.name}`;
+    this.#migrated = migrated;
   }
 
   async check(): Promise<HealthReport> {
