@@ -35,6 +35,7 @@ import { KyselyNotificationRepository } from './kysely-notification.repository.j
 import { KyselyPreferencesRepository } from './kysely-preferences.repository.js';
 import { KyselyReceiptStore } from './kysely-receipt.store.js';
 import * as initial from './migrations/2026_11_23_000000_notifications_initial.js';
+import * as heldUntil from './migrations/2026_12_04_000000_notifications_held_until.js';
 import { notificationsSettingsFrom } from './notifications.settings.js';
 import { DevMailboxEmailSender } from './senders/dev-mailbox-email.sender.js';
 import { ResilientSender } from './senders/resilient.sender.js';
@@ -152,5 +153,8 @@ export const notificationsModule: AuraModule = {
     // Account emails (verification codes, password resets) go through this module from now on.
     rebind(AccountMessenger).toService(NotificationsAccountMessenger);
   }),
-  migrations: { '2026_11_23_000000_notifications_initial': initial },
+  migrations: {
+    '2026_11_23_000000_notifications_initial': initial,
+    '2026_12_04_000000_notifications_held_until': heldUntil,
+  },
 };

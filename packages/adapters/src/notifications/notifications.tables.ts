@@ -33,6 +33,7 @@ export interface NotificationsTable {
   attempts: number;
   last_error: string | null;
   claimed_until: Timestamp | null;
+  held_until: Timestamp | null;
   provider_message_id: string | null;
   created_at: Timestamp;
   sent_at: Timestamp | null;

@@ -21,6 +21,7 @@ import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { KyselyNotificationRepository } from '../../src/notifications/kysely-notification.repository.js';
 import * as notificationsInitial from '../../src/notifications/migrations/2026_11_23_000000_notifications_initial.js';
+import * as notificationsHeldUntil from '../../src/notifications/migrations/2026_12_04_000000_notifications_held_until.js';
 import {
   at,
   contractTargets,
@@ -157,6 +158,7 @@ describe.each(targets)('NotificationRepository contract: $name', (target) => {
         attempts: 4,
         lastError: 'smtp 451 try later — ü',
         claimedUntil: at('2026-11-23T10:12:12.001Z'),
+        heldUntil: at('2026-11-23T10:11:12.345Z'),
         providerMessageId: 'provider-message-123',
         createdAt: at('2026-11-23T09:00:00.999Z'),
         sentAt: at('2026-11-23T10:11:13.002Z'),
@@ -692,7 +694,7 @@ describe.each(targets)('NotificationRepository contract: $name', (target) => {
   });
 
   if (target.name !== 'in-memory') {
-    it('has a migration that goes down and up again (DDL in a transaction, rolled back)', async () => {
+    it('has migrations that go down and up again (DDL in a transaction, rolled back)', async () => {
       const database = backEnd.sql;
       if (database === undefined) throw new Error('no database');
       const tables = () =>
@@ -705,9 +707,11 @@ describe.each(targets)('NotificationRepository contract: $name', (target) => {
       expect(before).toEqual(expect.arrayContaining(['notifications', 'preferences', 'receipts']));
       await expect(
         unitOfWork(async () => {
+          await notificationsHeldUntil.down(database.transactions.executor());
           await notificationsInitial.down(database.transactions.executor());
           expect(await tables()).toEqual(before.filter((name) => !['notifications', 'preferences', 'receipts'].includes(name)));
           await notificationsInitial.up(database.transactions.executor());
+          await notificationsHeldUntil.up(database.transactions.executor());
           expect(await tables()).toEqual(before);
           await add(requested({ deduplicationKey: 'after up' }));
           throw new Error('roll back');

@@ -6,6 +6,7 @@
 import { notificationsEvents } from '@aura/application/notifications';
 import { DEFAULT_CONTENT_POLICY, type NewNotification, Notification, type NotificationState } from '@aura/domain/notifications';
 import * as notificationsInitial from '../../src/notifications/migrations/2026_11_23_000000_notifications_initial.js';
+import * as notificationsHeldUntil from '../../src/notifications/migrations/2026_12_04_000000_notifications_held_until.js';
 import type { AuraModule } from '../../src/platform/aura-module.js';
 import {
   at,
@@ -22,7 +23,10 @@ export { at, ids, sleep, sqlTargets, useContractTarget } from '../support/module
 /** The notifications module as far as these suites need it: its migrations. */
 export const notificationsTestModule: AuraModule = {
   name: 'notifications',
-  migrations: { '2026_11_23_000000_notifications_initial': notificationsInitial },
+  migrations: {
+    '2026_11_23_000000_notifications_initial': notificationsInitial,
+    '2026_12_04_000000_notifications_held_until': notificationsHeldUntil,
+  },
 };
 
 export type NotificationsDatabase = ModuleDatabase;
@@ -64,6 +68,7 @@ export function notificationState(overrides: Partial<NotificationState> = {}): N
     attempts: 0,
     lastError: null,
     claimedUntil: null,
+    heldUntil: null,
     providerMessageId: null,
     createdAt: at('2026-11-23T09:00:00.000Z'),
     sentAt: null,

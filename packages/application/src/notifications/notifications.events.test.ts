@@ -37,7 +37,7 @@ async function everyEvent(): Promise<readonly DomainEvent[]> {
   const delivered = await bed.send({
     to: { userId: user.id },
     channel: 'email',
-    content: { template: 'user.welcome', variables: { displayName: 'Ana', url: 'https://aura.example.org/p' } },
+    content: { template: 'user.welcome', variables: { displayName: 'Ana' } },
   });
   await bed.deliver(delivered.notification.id);
   await receipt(delivered.notification.id, 'r-1', 'delivered');

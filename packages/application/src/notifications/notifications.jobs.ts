@@ -36,7 +36,7 @@ export function deliveryJob(
     name: 'deliver',
     data: { notificationId, correlationId },
     options: {
-      jobId: deliveryJobId(notificationId),
+      jobId: deliveryJobId(notificationId, sendAt),
       ...(replaceFailed ? { replaceFailed } : {}),
       delayMs: Math.max(0, sendAt.getTime() - now.getTime()),
       attempts: settings.maxAttempts,
@@ -119,17 +119,13 @@ export class SweepDueNotifications implements JobProcessor {
 /** `user.registered` → a welcome email (once per event, whatever happens to the event). */
 @injectable()
 export class SendWelcomeEmail implements IntegrationEventHandler<{ userId: string; displayName: string }> {
-  constructor(
-    @inject(SendNotification) private readonly send: SendNotification,
-    @inject(NotificationsSettings) private readonly settings: NotificationsSettings,
-  ) {}
+  constructor(@inject(SendNotification) private readonly send: SendNotification) {}
 
   async handle(event: IntegrationEvent<{ userId: string; displayName: string }>): Promise<void> {
-    const url = new URL('api/notifications/preferences', withSlash(this.settings.publicBaseUrl)).toString();
     const sent = await this.send.execute({
       to: { userId: event.data.userId },
       channel: 'email',
-      content: { template: 'user.welcome', variables: { displayName: event.data.displayName, url } },
+      content: { template: 'user.welcome', variables: { displayName: event.data.displayName } },
       deduplicationKey: `${event.eventId}:user.welcome:email`,
     });
     // A deactivated or vanished account gets no welcome; anything else is a bug worth retrying loudly.

@@ -44,6 +44,7 @@ import { TemplateCatalog } from '../../src/notifications/templates/template.js';
 import type { Actor, Role } from '../../src/platform/actor.js';
 import type { IntegrationEvent } from '../../src/platform/events/index.js';
 import { Clock } from '../../src/platform/ports/clock.port.js';
+import { ExecutionContext } from '../../src/platform/ports/execution-context.port.js';
 import { IdGenerator } from '../../src/platform/ports/id-generator.port.js';
 import { JobQueue } from '../../src/platform/ports/job-queue.port.js';
 import { Logger } from '../../src/platform/ports/logger.port.js';
@@ -56,7 +57,17 @@ import type {
 } from '../../src/users/contract.js';
 import { UsersContract } from '../../src/users/contract.js';
 import { InMemoryRecordingJobQueue } from '../platform/in-memory-fakes.js';
-import { ControllableClock, DAY, directUnitOfWork, HOUR, MINUTE, SECOND, SequentialIds, SilentLogger } from '../users/fakes.js';
+import {
+  ControllableClock,
+  DAY,
+  directUnitOfWork,
+  FixedExecutionContext,
+  HOUR,
+  MINUTE,
+  SECOND,
+  SequentialIds,
+  SilentLogger,
+} from '../users/fakes.js';
 
 export { ControllableClock, DAY, HOUR, MINUTE, SECOND, SequentialIds, SilentLogger };
 
@@ -318,6 +329,7 @@ export function notificationsTestBed(options: TestBedOptions = {}) {
   container.bind(UnitOfWork).toConstantValue(options.unitOfWork === 'direct' ? directUnitOfWork : uow);
   container.bind(Logger).toConstantValue(logger);
   container.bind(JobQueue).toConstantValue(queue);
+  container.bind(ExecutionContext).toConstantValue(new FixedExecutionContext({ correlationId: 'corr-1' }));
   container.bind(NotificationsSettings).toConstantValue(settings);
   container.bind(NotificationRepository).toConstantValue(notifications);
   container.bind(PreferencesRepository).toConstantValue(preferences);

@@ -114,7 +114,17 @@ function step(notification: Notification, model: NotificationState, command: Not
       const until = new Date(now.getTime() + command.forMs);
       result = notification.holdUntil(until);
       if (!pending) refusal = notificationsErrors.invalidTransition(model.status, 'held');
-      else expected = { ...model, sendAt: until, claimedUntil: null };
+      else expected = { ...model, sendAt: until, heldUntil: until, claimedUntil: null };
+      break;
+    }
+    case 'releaseHold': {
+      const released = notification.releaseHold(now);
+      result = released.map(() => undefined);
+      if (!pending) refusal = notificationsErrors.invalidTransition(model.status, 'released from quiet hours');
+      else {
+        expect(released._unsafeUnwrap()).toBe(model.heldUntil !== null);
+        if (model.heldUntil !== null) expected = { ...model, sendAt: now, heldUntil: null };
+      }
       break;
     }
     case 'markSent':
@@ -267,6 +277,9 @@ describe('Notification status machine', () => {
               break;
             case 'holdUntil':
               notification.holdUntil(new Date(now + command.forMs));
+              break;
+            case 'releaseHold':
+              notification.releaseHold(when);
               break;
             case 'markSent':
               notification.markSent(when, command.providerMessageId);
@@ -536,6 +549,7 @@ describe('Notification.request', () => {
           attempts: 0,
           lastError: null,
           claimedUntil: null,
+          heldUntil: null,
           providerMessageId: null,
           createdAt: now,
           sentAt: null,

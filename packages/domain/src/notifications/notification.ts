@@ -40,6 +40,11 @@ export interface NotificationState extends NotificationContent {
   readonly deduplicationKey: string | null;
   /** Not before this instant (a scheduled send, or the end of the recipient's quiet hours). */
   readonly sendAt: Date;
+  /**
+   * Set while it waits for the end of the recipient's quiet hours (then `sendAt` is that end):
+   * a change of the recipient's preferences releases it, to be judged again at once.
+   */
+  readonly heldUntil: Date | null;
   /** Attempts started to hand it to the provider. */
   readonly attempts: number;
   readonly lastError: string | null;
@@ -76,9 +81,10 @@ export interface NewNotification {
 /** Longest de-duplication key (it is a unique index entry). */
 export const DEDUPLICATION_KEY_MAX_LENGTH = 255;
 
-/** A de-duplication key is 1 to 255 characters of text (it is a unique index entry). */
+/** A de-duplication key is 1 to 255 characters (code points) of text (it is a unique index entry). */
 export function checkDeduplicationKey(key: string): Result<string, InvalidContent> {
-  return key.length === 0 || key.length > DEDUPLICATION_KEY_MAX_LENGTH || !isWellFormedText(key)
+  const length = [...key].length;
+  return length === 0 || length > DEDUPLICATION_KEY_MAX_LENGTH || !isWellFormedText(key)
     ? err(
         notificationsErrors.invalidContent(
           `the de-duplication key must be 1 to ${DEDUPLICATION_KEY_MAX_LENGTH} characters of text`,
@@ -145,6 +151,7 @@ export class Notification extends AggregateRoot<string, NotificationEvent> {
       locale: input.locale ?? null,
       deduplicationKey: key,
       sendAt,
+      heldUntil: null,
       attempts: 0,
       lastError: null,
       claimedUntil: null,
@@ -220,8 +227,20 @@ export class Notification extends AggregateRoot<string, NotificationEvent> {
   /** Holds it until `until` (the end of the recipient's quiet hours). */
   holdUntil(until: Date): Result<void, InvalidTransition> {
     if (!this.isPending) return err(notificationsErrors.invalidTransition(this.#state.status, 'held'));
-    this.#state = { ...this.#state, sendAt: until, claimedUntil: null };
+    this.#state = { ...this.#state, sendAt: until, heldUntil: until, claimedUntil: null };
     return ok(undefined);
+  }
+
+  /**
+   * The recipient changed their preferences: a notification held for their quiet hours is due
+   * again `at` (it was due when it was held), to be judged against the new preferences. `true`
+   * when it was held, `false` when there was nothing to release (a scheduled send keeps its time).
+   */
+  releaseHold(at: Date): Result<boolean, InvalidTransition> {
+    if (!this.isPending) return err(notificationsErrors.invalidTransition(this.#state.status, 'released from quiet hours'));
+    if (this.#state.heldUntil === null) return ok(false);
+    this.#state = { ...this.#state, sendAt: at, heldUntil: null };
+    return ok(true);
   }
 
   /** The provider accepted it. Only a pending notification can be marked sent. */

@@ -403,6 +403,7 @@ export type NotificationCommand = { readonly afterMs: number } & (
   | { readonly kind: 'attemptFailed'; readonly error: string }
   | { readonly kind: 'attemptAbandoned' }
   | { readonly kind: 'holdUntil'; readonly forMs: number }
+  | { readonly kind: 'releaseHold' }
   | { readonly kind: 'markSent'; readonly providerMessageId: string | null }
   | { readonly kind: 'markDelivered' }
   | { readonly kind: 'markFailed'; readonly error: string }
@@ -420,6 +421,7 @@ export const singleNotificationCommandArbitrary: fc.Arbitrary<NotificationComman
   },
   { weight: 2, arbitrary: fc.record({ afterMs: stepMs, kind: fc.constant('attemptFailed' as const), error: errorText }) },
   { weight: 1, arbitrary: fc.record({ afterMs: stepMs, kind: fc.constant('attemptAbandoned' as const) }) },
+  { weight: 1, arbitrary: fc.record({ afterMs: stepMs, kind: fc.constant('releaseHold' as const) }) },
   {
     weight: 1,
     arbitrary: fc.record({ afterMs: stepMs, kind: fc.constant('holdUntil' as const), forMs: fc.nat({ max: 86_400_000 }) }),

@@ -73,7 +73,7 @@ describe('BulkSend', () => {
     const result = (
       await bulk.execute(
         announcement([{ address: 'a@example.com' }], {
-          content: { template: 'user.welcome', variables: { displayName: 'Ana', url: 'https://aura.example.org/p' } },
+          content: { template: 'user.welcome', variables: { displayName: 'Ana' } },
           category: undefined,
           priority: 'critical',
           locale: 'pt',

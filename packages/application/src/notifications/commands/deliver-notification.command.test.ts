@@ -30,9 +30,11 @@ async function postponement(promise: Promise<unknown>): Promise<PostponeJob> {
 }
 
 describe('the delivery queue', () => {
-  it('is notifications.deliver, one job id per notification', () => {
+  it('is notifications.deliver, one job id per notification and due time', () => {
     expect(DELIVER_QUEUE).toBe('notifications.deliver');
-    expect(deliveryJobId('0190aaaa-bbbb-7ccc-8ddd-000000000001')).toBe('deliver:0190aaaa-bbbb-7ccc-8ddd-000000000001');
+    expect(deliveryJobId('0190aaaa-bbbb-7ccc-8ddd-000000000001', new Date(1_800_000_000_000))).toBe(
+      'deliver:0190aaaa-bbbb-7ccc-8ddd-000000000001:1800000000000',
+    );
   });
 });
 
@@ -86,7 +88,7 @@ describe('DeliverNotification', () => {
     const email = await bed.send({
       to: { address: 'a@example.com' },
       channel: 'email',
-      content: { template: 'user.welcome', variables: { displayName: 'Ana', url: 'https://aura.example.org/p' } },
+      content: { template: 'user.welcome', variables: { displayName: 'Ana' } },
     });
     expect(await bed.deliver(sms.notification.id)).toBe('sent');
     expect(await bed.deliver(push.notification.id)).toBe('sent');

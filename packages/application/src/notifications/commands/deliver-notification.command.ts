@@ -27,9 +27,13 @@ export interface DeliverJob {
   readonly correlationId: string;
 }
 
-/** One deterministic job id per notification: whoever enqueues it (the event handler, the sweep), the queue keeps one. */
-export function deliveryJobId(notificationId: string): string {
-  return `deliver:${notificationId}`;
+/**
+ * One deterministic job id per notification and due time: whoever enqueues it (the event
+ * handler, the sweep), the queue keeps one; when the due time moves (a hold released), the new
+ * time is a new job, and the old one finds nothing left to do.
+ */
+export function deliveryJobId(notificationId: string, sendAt: Date): string {
+  return `deliver:${notificationId}:${sendAt.getTime()}`;
 }
 
 export type DeliveryOutcome =

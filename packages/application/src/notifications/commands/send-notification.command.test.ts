@@ -10,7 +10,7 @@ beforeEach(() => {
   send = bed.get(SendNotification);
 });
 
-const welcome = { template: 'user.welcome', variables: { displayName: 'Ana Souza', url: 'https://aura.example.org/prefs' } };
+const welcome = { template: 'user.welcome', variables: { displayName: 'Ana Souza' } };
 const reminder = (variables: Record<string, unknown> = {}) => ({
   template: 'appointment.reminder',
   variables: {

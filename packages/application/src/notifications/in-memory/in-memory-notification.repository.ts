@@ -33,6 +33,7 @@ const copy = (state: NotificationState): NotificationState => ({
   metadata: { ...state.metadata },
   sendAt: new Date(state.sendAt),
   claimedUntil: date(state.claimedUntil),
+  heldUntil: date(state.heldUntil),
   createdAt: new Date(state.createdAt),
   sentAt: date(state.sentAt),
   deliveredAt: date(state.deliveredAt),

@@ -27,7 +27,7 @@ const samples: Readonly<Record<string, Record<string, string>>> = {
     url: 'https://aura.example.org/api/auth/password-reset/confirm',
     expiresAt: '2026-11-22T09:00:00Z',
   },
-  'user.welcome': { displayName: 'Ana Souza', url: 'https://aura.example.org/api/notifications/preferences' },
+  'user.welcome': { displayName: 'Ana Souza' },
   'appointment.reminder': {
     displayName: 'Ana Souza',
     startsAt: '2026-12-01T15:00:00Z',

@@ -105,12 +105,16 @@ export const passwordResetTemplate = defineTemplate({
   },
 });
 
-/** `user.registered` → a welcome. */
+/**
+ * `user.registered` → a welcome. It asks for nothing (the verification email does that, and an
+ * administrator created by an operator has nothing to confirm) and links to nothing a mail
+ * client cannot open: preferences are changed in the app (the API needs a token).
+ */
 export const welcomeTemplate = defineTemplate({
   key: 'user.welcome',
   category: 'transactional',
   channels: ['email'],
-  variables: z.strictObject({ displayName: name, url }),
+  variables: z.strictObject({ displayName: name }),
   texts: {
     en: {
       email: {
@@ -118,9 +122,9 @@ export const welcomeTemplate = defineTemplate({
         text: [
           'Hello {{displayName}},',
           '',
-          'Welcome to Aura. Your account is ready once you confirm your email address (look for our other email).',
+          'Welcome to Aura.',
           '',
-          'You choose what we send you and when: see your notification preferences at {{url}}.',
+          'You choose what we send you, on which channel and when: change it any time under notification settings in the app.',
           '',
           '— Aura',
         ].join('\n'),
@@ -132,9 +136,9 @@ export const welcomeTemplate = defineTemplate({
         text: [
           'Olá {{displayName}},',
           '',
-          'Bem-vindo(a) à Aura. A sua conta fica pronta assim que confirmar o seu endereço de e-mail (procure o nosso outro e-mail).',
+          'Bem-vindo(a) à Aura.',
           '',
-          'Escolha o que lhe enviamos e quando: veja as suas preferências de notificação em {{url}}.',
+          'Escolha o que lhe enviamos, por que canal e quando: mude-o quando quiser nas definições de notificação da aplicação.',
           '',
           '— Aura',
         ].join('\n'),
