@@ -119,8 +119,13 @@ export async function createHttpApp(aura: Aura, options: HttpAppOptions = {}): P
   // Not `strict`: a body of `1` or `null` is valid JSON, and validation says precisely what is wrong with it.
   app.use(express.json({ limit: aura.config.HTTP_BODY_LIMIT, strict: false }));
 
-  if (aura.config.API_DOCS_ENABLED) app.use(docsRouter(api));
+  if (aura.config.API_DOCS_ENABLED) {
+    app.use(docsRouter(api));
+    for (const path of ['/openapi.json', '/docs', '/docs/init.js', '/docs/assets/*file']) api.serves('get', path);
+  }
+  for (const path of ['/health/live', '/health/ready', '/metrics']) api.serves('get', path);
   app.use(api.router);
+  app.use(api.methodNotAllowed());
   app.use(notFound);
   app.use(errorHandler(logger, aura.outages));
   return { app, api };

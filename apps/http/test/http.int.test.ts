@@ -274,7 +274,7 @@ describe('operations endpoints', () => {
     expect(result.valid).toBe(true);
     const open = res.body.paths['/api/ledger/accounts'].post;
     expect(open.security).toEqual([{ bearerAuth: [] }]);
-    expect(Object.keys(open.responses).sort()).toEqual(['201', '400', '401', '409', '422', '500', '503']);
+    expect(Object.keys(open.responses).sort()).toEqual(['201', '400', '401', '409', '413', '415', '422', '431', '500', '503']);
     expect(open.responses['503'].headers['Retry-After']).toBeDefined();
     expect(open.responses['409'].content['application/problem+json'].schema.$ref).toBe('#/components/schemas/Problem');
     expect(res.body.paths['/api/admin/dead-letters/{id}/replay'].post.responses['403']).toBeDefined();

@@ -96,11 +96,10 @@ describe('a Redis outage under a running process', () => {
     const outage = logged().filter((l) => l.dependency === 'redis' && l.level !== 'debug');
     expect(outage.map((l) => l.msg)).toEqual(['redis unavailable', 'redis available again']);
     expect(logged().filter((l) => l.level === 'error' || l.level === 'fatal')).toEqual([]);
-    // Nothing else warned once per reconnection attempt.
-    expect(
-      logged()
-        .filter((l) => l.level === 'warn')
-        .map((l) => l.msg),
-    ).toEqual(['redis unavailable']);
+    // Nothing warned once per reconnection attempt: besides the outage, only the few jobs that
+    // were running when Redis came back empty (BullMQ finds their keys gone), once each.
+    const warnings = logged().filter((l) => l.level === 'warn' && l.msg !== 'redis unavailable');
+    for (const warning of warnings) expect(JSON.stringify(warning.err)).toMatch(/Missing (key|lock) for job/);
+    expect(warnings.length).toBeLessThanOrEqual(5);
   });
 });

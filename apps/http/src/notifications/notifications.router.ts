@@ -42,14 +42,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** How a refused send is answered (both the single and the documented per-recipient errors). */
 const sendErrors = {
-  'notifications.invalid_recipient': { status: 400, description: 'The address is not valid for the channel.' },
-  'notifications.invalid_content': { status: 400, description: 'Empty or too long message, or an email without subject.' },
-  'notifications.forbidden_content': { status: 400, description: 'The message contains a forbidden word.' },
-  'notifications.not_discreet': { status: 400, description: 'An SMS or push text mentions something clinical.' },
-  'notifications.unknown_template': { status: 400, description: 'No template has this key.' },
-  'notifications.template_channel_unsupported': { status: 400, description: 'The template has no text for this channel.' },
-  'notifications.invalid_template_variables': { status: 400, description: 'The template’s variables are missing or invalid.' },
-  'notifications.category_required': { status: 400, description: 'A written message needs a category (a template has its own).' },
+  'notifications.invalid_recipient': { status: 422, description: 'The address is not valid for the channel.' },
+  'notifications.invalid_content': { status: 422, description: 'The message or its metadata cannot be stored or sent.' },
+  'notifications.forbidden_content': { status: 422, description: 'The message contains a forbidden word.' },
+  'notifications.not_discreet': { status: 422, description: 'An SMS or push text mentions something clinical.' },
+  'notifications.unknown_template': { status: 422, description: 'No template has this key.' },
+  'notifications.template_channel_unsupported': { status: 422, description: 'The template has no text for this channel.' },
+  'notifications.invalid_template_variables': { status: 422, description: 'The template’s variables are missing or invalid.' },
+  'notifications.category_required': { status: 422, description: 'The category is not the template’s own.' },
   'notifications.recipient_not_found': { status: 404, description: 'No user has this id.' },
   'notifications.recipient_inactive': { status: 409, description: 'The user’s account is deactivated.' },
   'notifications.no_address': { status: 409, description: 'The user has no phone number or push device for this channel.' },
@@ -68,6 +68,44 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     auth: ['admin'],
     idempotent: true,
     request: { body: sendBodySchema },
+    examples: {
+      written: {
+        summary: 'A written email to a user',
+        value: {
+          userId: '0190aaaa-bbbb-7ccc-8ddd-000000000001',
+          channel: 'email',
+          subject: 'Our office moves on Monday',
+          message: 'From Monday we are at 12 Harbour Street.',
+          category: 'announcement',
+        },
+      },
+      template: {
+        summary: 'A template to a bare address, scheduled, once',
+        value: {
+          address: 'ada@example.com',
+          channel: 'email',
+          template: 'appointment.reminder',
+          variables: {
+            displayName: 'Ada',
+            startsAt: '2026-12-10T15:00:00Z',
+            withName: 'Dr Grace Hopper',
+            url: 'https://aura.example.org/appointments',
+          },
+          locale: 'pt-BR',
+          sendAt: '2026-12-09T15:00:00Z',
+          deduplicationKey: 'appointment-42:reminder-24h',
+        },
+      },
+      sms: {
+        summary: 'A discreet SMS to a phone number',
+        value: {
+          address: '+4915112345678',
+          channel: 'sms',
+          message: 'Your code is ready in the app.',
+          category: 'transactional',
+        },
+      },
+    },
     success: { status: 202, description: 'Accepted: stored, and delivered by the worker.', schema: sendOutcomeSchema },
     errors: sendErrors,
     handler: async ({ body }) => {
@@ -99,6 +137,19 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     auth: ['admin'],
     idempotent: true,
     request: { body: bulkBodySchema },
+    examples: {
+      announcement: {
+        summary: 'One announcement to a user and an address',
+        value: {
+          recipients: [{ userId: '0190aaaa-bbbb-7ccc-8ddd-000000000001' }, { address: 'grace@example.org' }],
+          channel: 'email',
+          subject: 'New opening hours',
+          message: 'From January we open at 8:00.',
+          category: 'announcement',
+          deduplicationKey: 'opening-hours-2027',
+        },
+      },
+    },
     success: { status: 200, description: 'Every recipient’s outcome.', schema: bulkResultSchema },
     handler: async ({ actor, body }) => {
       const bulk = await aura.get(BulkSend);
@@ -131,7 +182,7 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     request: {
       query: z.strictObject({
         userId: z.uuid().optional(),
-        recipient: wellFormedText(1, 4096).optional(),
+        recipient: wellFormedText(1, 4096).optional().meta({ description: 'Admins: an address.' }),
         status: z.enum(NOTIFICATION_STATUSES).optional(),
         channel: z.enum(CHANNELS).optional(),
         category: z.enum(CATEGORIES).optional(),
@@ -142,6 +193,12 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
       }),
     },
     success: { status: 200, description: 'A page of notifications.', schema: page(notificationSchema) },
+    errors: {
+      'platform.forbidden': {
+        status: 403,
+        description: 'Only admins filter by another user’s id or by an address (your own id is fine).',
+      },
+    },
     handler: async ({ actor, query }) => {
       const list = await aura.get(ListNotifications);
       return list
@@ -203,10 +260,21 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     tags,
     auth: true,
     request: { body: preferencesBodySchema },
+    examples: {
+      quiet: {
+        summary: 'Quiet nights, SMS to this number, no announcements by SMS',
+        value: {
+          quietHours: { start: '22:00', end: '07:00' },
+          phoneNumber: '+49 151 1234 5678',
+          channels: { sms: { announcement: false } },
+        },
+      },
+      clear: { summary: 'No quiet hours, no push', value: { quietHours: null, pushToken: null } },
+    },
     success: { status: 200, description: 'Your preferences now.', schema: preferencesSchema },
     errors: {
-      'notifications.invalid_quiet_hours': { status: 400, description: 'Quiet hours need two different HH:MM times.' },
-      'notifications.invalid_recipient': { status: 400, description: 'Not an E.164 phone number or a push token.' },
+      'notifications.invalid_quiet_hours': { status: 422, description: 'Quiet hours need two different times.' },
+      'notifications.invalid_recipient': { status: 422, description: 'Not an E.164 phone number or a push token.' },
     },
     handler: async ({ actor, body }) => (await aura.get(UpdatePreferences)).execute(actor, body).map(toPreferencesJson),
   });
@@ -219,6 +287,7 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     tags,
     auth: ['admin'],
     request: { body: z.strictObject({ deduplicationKey: wellFormedText(1, 255) }) },
+    examples: { key: { summary: 'The key it was sent with', value: { deduplicationKey: 'appointment-42:reminder-24h' } } },
     success: { status: 200, description: 'The notification, now cancelled.', schema: notificationSchema },
     errors: {
       ...notFound,
@@ -271,6 +340,22 @@ function registerNotificationRoutes(api: HttpApi, aura: Aura): void {
     request: { params: z.object({ provider: z.enum(CHANNELS) }) },
     rawBody: true,
     unvalidatedBody: deliveryReceiptSchema.meta({ id: 'DeliveryReceipt' }),
+    examples: {
+      delivered: {
+        summary: 'Delivered',
+        value: { id: 'rcpt-7f3a', notificationId: '0190aaaa-bbbb-7ccc-8ddd-000000000002', status: 'delivered' },
+      },
+      bounced: {
+        summary: 'Bounced, with the reason',
+        value: {
+          id: 'rcpt-7f3b',
+          notificationId: '0190aaaa-bbbb-7ccc-8ddd-000000000002',
+          status: 'bounced',
+          reason: 'mailbox unavailable',
+          occurredAt: '2026-12-04T10:00:00Z',
+        },
+      },
+    },
     success: {
       status: 200,
       description: 'Receipt taken (also when it no longer applies, so the provider stops retrying).',

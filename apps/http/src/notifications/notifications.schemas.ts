@@ -2,17 +2,18 @@ import type { BulkSendResult, NotificationStatisticsView, NotificationView, Send
 import {
   CATEGORIES,
   CHANNELS,
+  MESSAGE_MAX_LENGTH,
   NOTIFICATION_STATUSES,
   type NotificationPreferences,
   OPTIONAL_CATEGORIES,
   PRIORITIES,
+  SUBJECT_MAX_LENGTH,
 } from '@aura/domain/notifications';
-import { isWellFormedText } from '@aura/domain/platform';
 import { z } from 'zod';
+import { clockTime, languageTag, nonBlankText, phoneNumberAsTyped, SPACE_CLASS, text } from '../platform/schemas.js';
 
 /** Text PostgreSQL can store: no NUL, no lone surrogate (a 400, never a 500). */
-export const wellFormedText = (min: number, max: number) =>
-  z.string().min(min).max(max).refine(isWellFormedText, { error: 'must be text without NUL or lone surrogates' });
+export const wellFormedText = (min: number, max: number) => text({ min, max });
 
 const channel = z.enum(CHANNELS);
 const category = z.enum(CATEGORIES);
@@ -75,16 +76,25 @@ export const toSendOutcomeJson = (outcome: SendOutcome): z.input<typeof sendOutc
 const metadata = z
   .record(wellFormedText(1, 64), z.union([wellFormedText(0, 500), z.number(), z.boolean(), z.null()]))
   .refine((value) => Object.keys(value).length <= 20, { error: 'at most 20 metadata entries' })
-  .meta({ description: 'Flat facts about what the message is about (ids); never secrets.' });
+  .meta({
+    description: 'Flat facts about what the message is about (ids); never secrets. At most 20 entries.',
+    maxProperties: 20,
+    propertyNames: { minLength: 1, maxLength: 64, pattern: '^[^\\u0000]*$' },
+  });
 
 /** What to send, shared by the single and the bulk send: a written message, or a template and its variables. */
 const contentFields = {
   channel,
   template: wellFormedText(1, 100).optional().meta({ example: 'appointment.reminder' }),
-  variables: z.record(wellFormedText(1, 64), z.unknown()).optional(),
-  locale: wellFormedText(2, 35).optional().meta({ description: 'Language of a template sent to a bare address.' }),
-  subject: wellFormedText(0, 200).optional(),
-  message: wellFormedText(0, 10_000).optional(),
+  variables: z
+    .record(wellFormedText(1, 64), z.unknown())
+    .optional()
+    .meta({ propertyNames: { minLength: 1, maxLength: 64, pattern: '^[^\\u0000]*$' } }),
+  locale: languageTag().optional().meta({ description: 'Language of a template sent to a bare address.' }),
+  subject: wellFormedText(0, SUBJECT_MAX_LENGTH)
+    .optional()
+    .meta({ description: 'With a written message; an email needs one (not blank).' }),
+  message: nonBlankText(MESSAGE_MAX_LENGTH).optional().meta({ description: 'A written message (or send a template).' }),
   category: category.optional().meta({ description: 'Required for a written message; a template has its own.' }),
   priority: priority.optional().meta({
     description: '`critical` goes out whatever the recipient’s opt-outs and quiet hours (as `security` messages do).',
@@ -94,12 +104,17 @@ const contentFields = {
 };
 
 type ContentBody = {
+  channel: string;
   template?: string | undefined;
   variables?: Record<string, unknown> | undefined;
   subject?: string | undefined;
   message?: string | undefined;
+  category?: string | undefined;
 };
 
+const blank = new RegExp(`^[${SPACE_CLASS}]*$`);
+
+/** The content rules below, checked in code (for messages that name the field)… */
 const oneContent = (body: ContentBody, ctx: z.RefinementCtx) => {
   if (body.template === undefined && body.message === undefined)
     ctx.addIssue({ code: 'custom', path: ['message'], message: 'send a message, or a template with its variables' });
@@ -107,7 +122,30 @@ const oneContent = (body: ContentBody, ctx: z.RefinementCtx) => {
     ctx.addIssue({ code: 'custom', path: ['template'], message: 'send either a template or a subject and message, not both' });
   if (body.template === undefined && body.variables !== undefined)
     ctx.addIssue({ code: 'custom', path: ['variables'], message: 'variables go with a template' });
+  if (body.message !== undefined && body.category === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['category'],
+      message: 'say what the message is about: security, transactional, reminder or announcement',
+    });
+  if (body.message !== undefined && body.channel === 'email' && (body.subject === undefined || blank.test(body.subject)))
+    ctx.addIssue({ code: 'custom', path: ['subject'], message: 'an email needs a subject' });
 };
+
+/** …and stated in JSON Schema, which is what the published contract says. */
+const contentRules = [
+  {
+    oneOf: [
+      { required: ['message'], not: { anyOf: [{ required: ['template'] }, { required: ['variables'] }] } },
+      { required: ['template'], not: { anyOf: [{ required: ['message'] }, { required: ['subject'] }] } },
+    ],
+  },
+  { if: { required: ['message'] }, then: { required: ['category'] } },
+  {
+    if: { required: ['message', 'channel'], properties: { channel: { const: 'email' } } },
+    then: { required: ['subject'], properties: { subject: { pattern: `[^${SPACE_CLASS}]` } } },
+  },
+];
 
 export const sendBodySchema = z
   .strictObject({
@@ -122,12 +160,13 @@ export const sendBodySchema = z
     if ((body.userId === undefined) === (body.address === undefined))
       ctx.addIssue({ code: 'custom', path: ['userId'], message: 'send exactly one of userId and address' });
     oneContent(body, ctx);
-  });
+  })
+  .meta({ allOf: [{ oneOf: [{ required: ['userId'] }, { required: ['address'] }] }, ...contentRules] });
 
 export const bulkBodySchema = z
   .strictObject({
     recipients: z
-      .array(z.union([z.strictObject({ userId: z.uuid() }), z.strictObject({ address: z.string().min(1).max(4096) })]))
+      .array(z.union([z.strictObject({ userId: z.uuid() }), z.strictObject({ address: wellFormedText(1, 4096) })]))
       .min(1)
       .max(1_000),
     ...contentFields,
@@ -135,7 +174,8 @@ export const bulkBodySchema = z
       description: 'Each recipient’s notification gets `<key>:<index>`: the same bulk sent again adds nothing.',
     }),
   })
-  .superRefine(oneContent);
+  .superRefine(oneContent)
+  .meta({ allOf: contentRules });
 
 /** The content part of a validated body, as the use case takes it. */
 export function contentOf(
@@ -207,6 +247,13 @@ const quietHours = z.object({
   start: z.string().meta({ example: '22:00' }),
   end: z.string().meta({ example: '07:00' }),
 });
+/** A push device token as the provider issued it: 16–4096 printable ASCII characters. */
+const pushToken = text({
+  min: 16,
+  max: 4096,
+  pattern: /^[!-~]{16,4096}$/,
+  patternMessage: 'must be a push device token: 16 to 4096 printable ASCII characters',
+});
 
 export const preferencesSchema = z
   .object({
@@ -247,10 +294,11 @@ export const preferencesBodySchema = z
       .strictObject({ email: partialChoices.optional(), sms: partialChoices.optional(), push: partialChoices.optional() })
       .optional(),
     quietHours: z
-      .strictObject({ start: z.string().max(5), end: z.string().max(5) })
+      .strictObject({ start: clockTime().meta({ example: '22:00' }), end: clockTime().meta({ example: '07:00' }) })
       .nullable()
-      .optional(),
-    phoneNumber: z.string().max(32).nullable().optional(),
-    pushToken: z.string().max(4096).nullable().optional(),
+      .optional()
+      .meta({ description: 'Two different times on a 24-hour clock; `null` removes quiet hours.' }),
+    phoneNumber: phoneNumberAsTyped().nullable().optional(),
+    pushToken: pushToken.nullable().optional(),
   })
   .meta({ description: 'Only what you send changes; `null` clears quiet hours, phone number or push token.' });

@@ -1,6 +1,7 @@
 import { ListDeadLetters, MAX_PAGE_SIZE, ReplayDeadLetter } from '@aura/application/platform';
 import { z } from 'zod';
 import type { HttpModule } from './http-module.js';
+import { text } from './schemas.js';
 
 const deadLetterSchema = z
   .object({
@@ -50,7 +51,7 @@ export const deadLettersHttpModule: HttpModule = {
       request: {
         query: z.strictObject({
           status: z.enum(['parked', 'replayed', 'all']).default('parked'),
-          queue: z.string().min(1).max(200).optional(),
+          queue: text({ min: 1, max: 200 }).optional(),
           limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
           cursor: z.uuid().optional(),
         }),

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { validate } from '../middleware/validate.js';
 import type { HttpModule } from './http-module.js';
 import { HttpProblem, problemSchema } from './problem.js';
+import { text } from './schemas.js';
 
 const DEVELOPMENT_ONLY =
   'A development tool: served only outside production (not when NODE_ENV=production), without authentication.';
@@ -67,11 +68,7 @@ export const devMailboxHttpModule: HttpModule = {
       tags: ['Development'],
       request: {
         query: z.strictObject({
-          to: z
-            .string()
-            .trim()
-            .max(320)
-            .regex(/^[^\s@<>]+@[^\s@<>]+$/, 'must be an email address')
+          to: text({ min: 3, max: 320, pattern: /^[^\s@<>]+@[^\s@<>]+$/, patternMessage: 'must be an email address' })
             .optional()
             .meta({ description: 'Only emails to this address.', example: 'alice@example.com' }),
           limit: z.coerce.number().int().min(1).max(200).default(50),

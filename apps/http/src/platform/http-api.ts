@@ -14,6 +14,7 @@ import type {
 import type { DomainError } from '@aura/domain/platform';
 import express, { type Request, type RequestHandler, type Response, Router } from 'express';
 import type { Result } from 'neverthrow';
+import { match } from 'path-to-regexp';
 import { z } from 'zod';
 import { authenticate, requireRole } from '../middleware/authenticate.js';
 import { idempotency } from '../middleware/idempotency.js';
@@ -24,6 +25,7 @@ import {
   type ProblemDetails,
   problemFromDomainError,
   problemSchema,
+  problemType,
   sendProblem,
   toPointer,
 } from './problem.js';
@@ -72,6 +74,12 @@ export interface RouteSpec<
   readonly minimumDurationMs?: number;
   readonly request?: { readonly params?: P; readonly query?: Q; readonly body?: B };
   /**
+   * Bodies that satisfy the request schema, documented as the operation's examples (one per
+   * shape the body can take). Every operation with a body has at least one: the contract test
+   * sends each, and mutations of each, and checks the answers against the document.
+   */
+  readonly examples?: Readonly<Record<string, { readonly summary: string; readonly value: z.input<B> }>>;
+  /**
    * A body documented but not validated before the handler: for webhooks, whose signature is
    * checked over the raw bytes (`req.rawBody`) before their content is looked at.
    */
@@ -114,6 +122,8 @@ export class HttpApi {
    * included (a flood of bad JSON is still a flood).
    */
   readonly earlyRouter = Router();
+  /** Every path served, with its methods: a known path asked with another method is a 405. */
+  readonly #served = new Map<string, { readonly matches: (path: string) => boolean; readonly methods: Set<string> }>();
 
   constructor(
     private readonly deps: {
@@ -132,6 +142,44 @@ export class HttpApi {
     this.registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   }
 
+  /**
+   * Records that `path` (Express syntax) answers `method`, for routes served outside `route()`
+   * (health, metrics, docs), so that another method on them is a 405 too.
+   */
+  serves(method: Method, path: string): void {
+    let entry = this.#served.get(path);
+    if (entry === undefined) {
+      const matcher = match(path, { decode: false });
+      entry = { matches: (candidate) => matcher(candidate) !== false, methods: new Set() };
+      this.#served.set(path, entry);
+    }
+    entry.methods.add(method.toUpperCase());
+  }
+
+  /**
+   * After every route: a request for a path that is served, with a method it is not served
+   * with, is `405 Method Not Allowed` with `Allow` (RFC 9110 §15.5.6), not a 404.
+   */
+  methodNotAllowed(): RequestHandler {
+    return (req, res, next) => {
+      const allowed = new Set<string>();
+      for (const entry of this.#served.values())
+        if (entry.matches(req.path)) for (const method of entry.methods) allowed.add(method);
+      if (allowed.size === 0 || allowed.has(req.method)) return next();
+      if (allowed.has('GET')) allowed.add('HEAD');
+      const allow = [...allowed].sort().join(', ');
+      res.setHeader('Allow', allow);
+      sendProblem(res, {
+        type: problemType('method_not_allowed'),
+        title: 'Method not allowed',
+        status: 405,
+        detail: `${req.method} is not served at ${req.path}; it answers ${allow}`,
+        instance: req.originalUrl,
+        requestId: req.requestId,
+      });
+    };
+  }
+
   route<
     P extends AnyObject,
     Q extends AnyObject,
@@ -139,6 +187,7 @@ export class HttpApi {
     R extends z.ZodType,
     A extends RouteAuth | undefined = undefined,
   >(spec: RouteSpec<P, Q, B, R, A>): void {
+    this.serves(spec.method, spec.path);
     const handlers: RequestHandler[] = [];
     if (spec.rateLimit !== undefined) {
       if (this.deps.rateLimiter === undefined)
@@ -179,9 +228,10 @@ export class HttpApi {
         if (result.isOk()) return { status: spec.success.status, body: result.value };
         const status = spec.errors?.[result.error.type]?.status ?? defaultStatusFor(result.error.type);
         const field = result.error.details?.field;
-        // A rule broken by one field of the body is a validation problem: point at the field.
+        // A rule broken by one field of the body (a 422: the value is well formed, the rule refuses
+        // it) points at the field, as a validation problem does.
         const errors =
-          status === 400 && typeof field === 'string'
+          (status === 400 || status === 422) && typeof field === 'string'
             ? { errors: [{ in: 'body', pointer: toPointer(field.split('.')), detail: result.error.message }] }
             : {};
         return {
@@ -241,6 +291,11 @@ export class HttpApi {
     if (spec.request?.params || spec.request?.query || spec.request?.body || spec.unvalidatedBody) {
       responses[400] = problemResponse('The request is malformed or fails validation; `errors` lists each failing field.');
     }
+    if (spec.request?.body || spec.unvalidatedBody || spec.rawBody) {
+      responses[413] = problemResponse('The body is larger than HTTP_BODY_LIMIT.');
+      if (spec.rawBody !== true) responses[415] = problemResponse('The body is not `application/json`.');
+    }
+    responses[431] = problemResponse('The request line or headers (a query string included) are larger than the server reads.');
     if (spec.auth !== undefined) responses[401] = problemResponse('No valid access token.');
     if (spec.rateLimit !== undefined) {
       responses[429] = {
@@ -278,6 +333,8 @@ export class HttpApi {
       ...(spec.description === undefined ? {} : { description: spec.description }),
       tags: [...spec.tags],
       ...(spec.auth === undefined ? {} : { security: [{ bearerAuth: [] }] }),
+      // Who may call it (machine-readable; the 403 says it in words).
+      ...(spec.auth === undefined ? {} : { 'x-aura-roles': rolesOf(spec.auth as RouteAuth) }),
       request: {
         ...(spec.idempotent === true ? { headers: idempotencyHeader } : {}),
         ...(spec.request?.params ? { params: spec.request.params } : {}),
@@ -286,7 +343,12 @@ export class HttpApi {
           ? {
               body: {
                 required: true,
-                content: { 'application/json': { schema: (spec.request?.body ?? spec.unvalidatedBody) as z.ZodType } },
+                content: {
+                  'application/json': {
+                    schema: (spec.request?.body ?? spec.unvalidatedBody) as z.ZodType,
+                    ...(spec.examples === undefined ? {} : { examples: spec.examples }),
+                  },
+                },
               },
             }
           : {}),
@@ -296,6 +358,8 @@ export class HttpApi {
     });
   }
 }
+
+const rolesOf = (auth: RouteAuth): Role[] => (auth === true ? ['patient', 'therapist', 'admin'] : [...auth]);
 
 function send(res: Response, status: number, body: unknown): void {
   if (status === 204 || body === undefined) {

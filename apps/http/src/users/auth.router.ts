@@ -10,20 +10,13 @@ import {
   RequestAccountEmail,
   VerifyEmail,
 } from '@aura/application/users';
+import { DISPLAY_NAME_MAX } from '@aura/domain/users';
 import type { Request } from 'express';
 import { ok } from 'neverthrow';
 import { z } from 'zod';
 import type { HttpApi } from '../platform/http-api.js';
-import {
-  acceptedSchema,
-  emailField,
-  newPasswordField,
-  tokenField,
-  tokenPairSchema,
-  toTokenJson,
-  toUserJson,
-  userSchema,
-} from './users.schemas.js';
+import { displayText, emailAddress, languageTag, newPassword, text, timeZoneName } from '../platform/schemas.js';
+import { acceptedSchema, emailField, tokenField, tokenPairSchema, toTokenJson, toUserJson, userSchema } from './users.schemas.js';
 
 export const clientOf = (req: Request) => ({ ip: req.ip, userAgent: req.get('user-agent') });
 
@@ -40,19 +33,20 @@ export const REGISTRATION_MINIMUM_MS = 250;
  */
 export const ACCOUNT_EMAIL_REQUEST_MINIMUM_MS = 100;
 
-const profileErrors = {
-  'users.invalid_email': { status: 400, description: 'The email address is not valid.' },
-  'users.invalid_display_name': { status: 400, description: 'The display name is not valid.' },
-  'users.invalid_time_zone': { status: 400, description: 'The time zone is not an IANA name.' },
-  'users.invalid_locale': { status: 400, description: 'The locale is not a BCP 47 tag.' },
+/** Rules a well-formed value can still break (the schema states its form). */
+export const profileErrors = {
+  'users.invalid_email': { status: 422, description: 'The email address is not valid.' },
+  'users.invalid_display_name': { status: 422, description: 'The display name is not valid.' },
+  'users.invalid_time_zone': { status: 422, description: 'No IANA time zone has this name.' },
+  'users.invalid_locale': { status: 422, description: 'The locale is not a BCP 47 language tag.' },
 } as const;
 const weakPassword = {
-  status: 400,
-  description: 'The password is too short, too long or too easy to guess; the detail says why.',
+  status: 422,
+  description: 'The password is too easy to guess; the detail says why and how to do better.',
 };
 const tokenErrors = {
-  'users.invalid_token': { status: 400, description: 'The token is unknown, already used or for something else.' },
-  'users.token_expired': { status: 400, description: 'The token has expired; ask for a new one.' },
+  'users.invalid_token': { status: 422, description: 'The token is unknown, already used or for something else.' },
+  'users.token_expired': { status: 422, description: 'The token has expired; ask for a new one.' },
 } as const;
 
 const accepted = (message: string) => ok({ status: 'accepted' as const, message });
@@ -78,13 +72,34 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     minimumDurationMs: REGISTRATION_MINIMUM_MS,
     request: {
       body: z.strictObject({
-        email: emailField,
-        password: newPasswordField,
-        displayName: z.string().max(200).meta({ example: 'Ada Lovelace' }),
+        email: emailAddress(),
+        password: newPassword(),
+        displayName: displayText(DISPLAY_NAME_MAX).meta({ example: 'Ada Lovelace' }),
         role: z.enum(['patient', 'therapist']).default('patient'),
-        timeZone: z.string().max(64).optional().meta({ description: 'IANA name; default UTC.', example: 'Europe/London' }),
-        locale: z.string().max(35).optional().meta({ description: 'BCP 47 tag; default en.', example: 'en-GB' }),
+        timeZone: timeZoneName().optional().meta({ description: 'IANA name; default UTC.' }),
+        locale: languageTag().optional().meta({ description: 'BCP 47 tag; default en.' }),
       }),
+    },
+    examples: {
+      patient: {
+        summary: 'A patient',
+        value: {
+          email: 'ada@example.com',
+          password: 'correct horse battery staple',
+          displayName: 'Ada Lovelace',
+          timeZone: 'Europe/London',
+          locale: 'en-GB',
+        },
+      },
+      therapist: {
+        summary: 'A therapist',
+        value: {
+          email: 'grace@example.org',
+          password: 'violet kettle marching anthem',
+          displayName: 'Grace Hopper',
+          role: 'therapist',
+        },
+      },
     },
     success: { status: 201, description: 'The new account (pending verification).', schema: userSchema },
     errors: {
@@ -106,6 +121,7 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     tags,
     rateLimit,
     request: { body: z.strictObject({ token: tokenField }) },
+    examples: { code: { summary: 'The code from the email', value: { token: 'Xk3vQ9pL2mN8rT5wY7zA1bC4dE6fG0hJ' } } },
     success: { status: 200, description: 'The account, now active.', schema: userSchema },
     errors: {
       ...tokenErrors,
@@ -128,7 +144,8 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     tags,
     rateLimit,
     minimumDurationMs: ACCOUNT_EMAIL_REQUEST_MINIMUM_MS,
-    request: { body: z.strictObject({ email: emailField.min(1) }) },
+    request: { body: z.strictObject({ email: emailField }) },
+    examples: { address: { summary: 'The address registered with', value: { email: 'ada@example.com' } } },
     success: {
       status: 202,
       description: 'If the address has an unverified account, a new code is on its way.',
@@ -149,7 +166,13 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
       'Returns a short-lived access token and a refresh token. An unknown address and a wrong password get the same 401. After AUTH_LOCKOUT_THRESHOLD failures within AUTH_LOCKOUT_WINDOW_S, the account is locked for AUTH_LOCKOUT_DURATION_S (429 with Retry-After).',
     tags,
     rateLimit,
-    request: { body: z.strictObject({ email: emailField.min(1), password: z.string().min(1).max(1024) }) },
+    request: { body: z.strictObject({ email: emailField, password: text({ min: 1, max: 1024 }) }) },
+    examples: {
+      credentials: {
+        summary: 'Email and password',
+        value: { email: 'ada@example.com', password: 'correct horse battery staple' },
+      },
+    },
     success: { status: 200, description: 'Tokens.', schema: tokenPairSchema },
     errors: {
       'users.invalid_credentials': { status: 401, description: 'Unknown email address or wrong password.' },
@@ -173,6 +196,7 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     tags,
     rateLimit,
     request: { body: z.strictObject({ refreshToken: tokenField }) },
+    examples: { token: { summary: 'The refresh token last received', value: { refreshToken: 'r3fR3shT0k3nFr0mL0g1nXyZ' } } },
     success: { status: 200, description: 'New tokens.', schema: tokenPairSchema },
     errors: {
       'users.invalid_refresh_token': { status: 401, description: 'Unknown, expired or revoked refresh token.' },
@@ -193,6 +217,7 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     tags,
     rateLimit,
     request: { body: z.strictObject({ refreshToken: tokenField }) },
+    examples: { token: { summary: 'The session’s refresh token', value: { refreshToken: 'r3fR3shT0k3nFr0mL0g1nXyZ' } } },
     success: { status: 204, description: 'Logged out.' },
     handler: async ({ body, req }) => {
       const logout = await aura.get(Logout);
@@ -229,7 +254,8 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     tags,
     rateLimit,
     minimumDurationMs: ACCOUNT_EMAIL_REQUEST_MINIMUM_MS,
-    request: { body: z.strictObject({ email: emailField.min(1) }) },
+    request: { body: z.strictObject({ email: emailField }) },
+    examples: { address: { summary: 'The account’s address', value: { email: 'ada@example.com' } } },
     success: { status: 202, description: 'If the address has an account, a reset code is on its way.', schema: acceptedSchema },
     handler: async ({ body }) => {
       await (await aura.get(RequestAccountEmail)).execute('password_reset', body.email);
@@ -245,7 +271,13 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
     description: 'Every session of the account ends: log in again with the new password.',
     tags,
     rateLimit,
-    request: { body: z.strictObject({ token: tokenField, newPassword: newPasswordField }) },
+    request: { body: z.strictObject({ token: tokenField, newPassword: newPassword() }) },
+    examples: {
+      reset: {
+        summary: 'The emailed code and a new password',
+        value: { token: 'Xk3vQ9pL2mN8rT5wY7zA1bC4dE6fG0hJ', newPassword: 'marmalade submarine whistling cobalt' },
+      },
+    },
     success: { status: 204, description: 'The password is changed.' },
     errors: {
       ...tokenErrors,
@@ -267,7 +299,13 @@ export function registerAuthRoutes(api: HttpApi, aura: Aura): void {
       'Needs the current password (wrong guesses count towards the login lockout). Every session ends, including the access token used for this request: log in again.',
     tags: ['Users'],
     auth: true,
-    request: { body: z.strictObject({ currentPassword: z.string().min(1).max(1024), newPassword: newPasswordField }) },
+    request: { body: z.strictObject({ currentPassword: text({ min: 1, max: 1024 }), newPassword: newPassword() }) },
+    examples: {
+      change: {
+        summary: 'The current password and a new one',
+        value: { currentPassword: 'correct horse battery staple', newPassword: 'marmalade submarine whistling cobalt' },
+      },
+    },
     success: { status: 204, description: 'The password is changed.' },
     errors: {
       'users.incorrect_password': { status: 403, description: 'The current password is wrong.' },

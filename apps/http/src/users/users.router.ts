@@ -1,11 +1,12 @@
 import type { Aura } from '@aura/adapters/platform';
 import { MAX_PAGE_SIZE } from '@aura/application/platform';
 import { DeactivateUser, GetUser, ListSecurityEvents, ListUsers, ReactivateUser, UpdateProfile } from '@aura/application/users';
-import { isWellFormedText } from '@aura/domain/users';
+import { DISPLAY_NAME_MAX } from '@aura/domain/users';
 import { z } from 'zod';
 import type { HttpApi } from '../platform/http-api.js';
 import type { HttpModule } from '../platform/http-module.js';
-import { clientOf, registerAuthRoutes } from './auth.router.js';
+import { displayText, languageTag, nonBlankText, timeZoneName } from '../platform/schemas.js';
+import { clientOf, profileErrors, registerAuthRoutes } from './auth.router.js';
 import { securityEventSchema, toUserJson, userSchema } from './users.schemas.js';
 
 const tags = ['Users'];
@@ -40,17 +41,22 @@ function registerUserRoutes(api: HttpApi, aura: Aura): void {
     request: {
       body: z
         .strictObject({
-          displayName: z.string().max(200).optional(),
-          timeZone: z.string().max(64).optional().meta({ example: 'America/Sao_Paulo' }),
-          locale: z.string().max(35).optional().meta({ example: 'pt-BR' }),
+          displayName: displayText(DISPLAY_NAME_MAX).optional(),
+          timeZone: timeZoneName().optional().meta({ example: 'America/Sao_Paulo' }),
+          locale: languageTag().optional(),
         })
-        .refine((body) => Object.keys(body).length > 0, { error: 'send at least one of displayName, timeZone, locale' }),
+        .refine((body) => Object.keys(body).length > 0, { error: 'send at least one of displayName, timeZone, locale' })
+        .meta({ minProperties: 1 }),
+    },
+    examples: {
+      name: { summary: 'A new display name', value: { displayName: 'Ada King' } },
+      place: { summary: 'Moved to Brazil', value: { timeZone: 'America/Sao_Paulo', locale: 'pt-BR' } },
     },
     success: { status: 200, description: 'The updated account.', schema: userSchema },
     errors: {
-      'users.invalid_display_name': { status: 400, description: 'The display name is not valid.' },
-      'users.invalid_time_zone': { status: 400, description: 'The time zone is not an IANA name.' },
-      'users.invalid_locale': { status: 400, description: 'The locale is not a BCP 47 tag.' },
+      'users.invalid_display_name': profileErrors['users.invalid_display_name'],
+      'users.invalid_time_zone': profileErrors['users.invalid_time_zone'],
+      'users.invalid_locale': profileErrors['users.invalid_locale'],
       ...notFound,
     },
     handler: async ({ actor, body }) => {
@@ -113,16 +119,13 @@ function registerUserRoutes(api: HttpApi, aura: Aura): void {
       params: idParams,
       body: z
         .strictObject({
-          reason: z
-            .string()
-            .trim()
-            .min(1)
-            .max(500)
-            .refine(isWellFormedText, { error: 'must be text without NUL characters or lone surrogates' })
+          reason: nonBlankText(500)
+            .transform((reason) => reason.trim())
             .optional(),
         })
         .nullish(),
     },
+    examples: { reason: { summary: 'Why (kept in the audit trail)', value: { reason: 'left the practice' } } },
     success: { status: 200, description: 'The deactivated account.', schema: userSchema },
     errors: {
       ...notFound,

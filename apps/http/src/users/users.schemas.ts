@@ -1,5 +1,6 @@
 import type { TokenPair, UserView } from '@aura/application/users';
 import { z } from 'zod';
+import { text } from '../platform/schemas.js';
 
 export const userSchema = z
   .object({
@@ -43,13 +44,10 @@ export const securityEventSchema = z
 
 export const acceptedSchema = z.object({ status: z.literal('accepted'), message: z.string() }).meta({ id: 'Accepted' });
 
-/** Lengths are checked loosely here (so a long value is a clear 400, not a slow hash); the domain says the rest. */
-export const emailField = z.string().max(320).meta({ example: 'ada@example.com' });
-export const newPasswordField = z.string().max(1024).meta({
-  description: '8–128 characters and not easily guessed (checked with zxcvbn against common passwords and your own details).',
-  example: 'correct horse battery staple',
-});
-export const tokenField = z.string().min(1).max(200);
+/** An address to look an account up by (login, resend, reset): any text; one that is no account's simply matches none. */
+export const emailField = text({ min: 1, max: 320 }).meta({ example: 'ada@example.com' });
+/** An opaque token or code handed out by Aura. */
+export const tokenField = text({ min: 1, max: 200 });
 
 export const toUserJson = (user: UserView): z.input<typeof userSchema> => ({
   ...user,

@@ -233,7 +233,7 @@ describe.each(TARGETS)('SMS provider (%s)', (target) => {
 
   it('refuses a clinical word in an SMS, an SMS to a user without a phone, and a channel without a provider', async () => {
     const clinical = await sendSms('Reminder: your therapy session is tomorrow at 10:00.');
-    expectProblem(clinical, 400, 'notifications.not_discreet');
+    expectProblem(clinical, 422, 'notifications.not_discreet');
     expect(clinical.body.errors).toContainEqual(expect.objectContaining({ in: 'body', pointer: '#/message' }));
 
     const noPhone = await loggedInPatient(t.app);

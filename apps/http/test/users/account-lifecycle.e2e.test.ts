@@ -161,7 +161,7 @@ describe.each<Target>(['embedded', 'postgres'])('account life cycle (%s)', (targ
     const code = await mailCode(app, user.email, 'reset');
 
     const weak = await request(app).post('/api/auth/password-reset/confirm').send({ token: code, newPassword: 'password1' });
-    expectProblem(weak, 400, 'users.weak_password');
+    expectProblem(weak, 422, 'users.weak_password');
     expect(weak.body.errors?.[0]).toMatchObject({ in: 'body', pointer: '#/newPassword' });
 
     const confirmed = await request(app)
@@ -178,7 +178,7 @@ describe.each<Target>(['embedded', 'postgres'])('account life cycle (%s)', (targ
 
     // The code is spent.
     const reused = await request(app).post('/api/auth/password-reset/confirm').send({ token: code, newPassword: THIRD_PASSWORD });
-    expectProblem(reused, 400, 'users.invalid_token');
+    expectProblem(reused, 422, 'users.invalid_token');
     await login(app, user.email, OTHER_PASSWORD);
 
     // Every earlier session ended with the reset.

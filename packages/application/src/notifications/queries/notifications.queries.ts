@@ -53,7 +53,8 @@ export class ListNotifications {
 
   execute(input: ListNotificationsInput): ResultAsync<Page<NotificationView>, Forbidden> {
     const admin = isAdmin(input.actor);
-    if (!admin && (input.userId !== undefined || input.recipient !== undefined)) {
+    const someoneElse = input.userId !== undefined && input.userId !== input.actor.userId;
+    if (!admin && (someoneElse || input.recipient !== undefined)) {
       return errAsync({ type: 'platform.forbidden', message: 'only admins list other people’s notifications' });
     }
     const filter = {
