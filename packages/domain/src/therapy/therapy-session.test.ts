@@ -208,7 +208,10 @@ describe('start, complete, no-show and fee waiver', () => {
     const s = session();
     expect(s.isLate(before(24 * HOUR))).toBe(false);
     expect(s.isLate(before(24 * HOUR - 1))).toBe(true);
-    expect(TherapySession.restore(s.state).state).toEqual(s.state);
+    expect(s.persistedVersion).toBe(0);
+    const restored = TherapySession.restore(s.state);
+    expect(restored.state).toEqual(s.state);
+    expect(restored.persistedVersion).toBe(1);
   });
 });
 

@@ -107,50 +107,56 @@ const actorFacts = (actor: SessionActor): ActorFacts => ({ role: actor.role, use
  */
 export class TherapySession extends AggregateRoot<string, SessionEvent> {
   #state: SessionState;
+  /** The version stored when it was loaded (0 for a new session): what a save expects to replace. */
+  readonly persistedVersion: number;
 
-  private constructor(state: SessionState) {
+  private constructor(state: SessionState, persistedVersion: number) {
     super(state.id);
     this.#state = state;
+    this.persistedVersion = persistedVersion;
   }
 
   static schedule(input: NewSession, at: Date): TherapySession {
     const blocked = blockedRange(input.slot.startsAt, input.slot.endsAt, input.policy);
-    const session = new TherapySession({
-      id: input.id,
-      patientId: input.patientId,
-      therapistId: input.therapistId,
-      sessionTypeId: input.sessionType.id,
-      modality: input.sessionType.modality,
-      durationMinutes: input.sessionType.durationMinutes,
-      priceMinor: input.sessionType.priceMinor,
-      currency: input.sessionType.currency,
-      startsAt: input.slot.startsAt,
-      endsAt: input.slot.endsAt,
-      blockedFrom: blocked.from,
-      blockedUntil: blocked.until,
-      cancellationNoticeMinutes: input.policy.cancellationNoticeMinutes,
-      noShowGraceMinutes: input.policy.noShowGraceMinutes,
-      status: 'scheduled',
-      version: 1,
-      bookedBy: input.bookedBy,
-      createdAt: at,
-      updatedAt: at,
-      rescheduleCount: 0,
-      startedAt: null,
-      completedAt: null,
-      cancelledAt: null,
-      cancelledBy: null,
-      cancellationReason: null,
-      cancellationNote: null,
-      cancelledLate: false,
-      noShowAt: null,
-      feeApplies: false,
-      feeReason: null,
-      feeWaivedAt: null,
-      feeWaivedBy: null,
-      feeWaiverReason: null,
-      feeWaiverNote: null,
-    });
+    const session = new TherapySession(
+      {
+        id: input.id,
+        patientId: input.patientId,
+        therapistId: input.therapistId,
+        sessionTypeId: input.sessionType.id,
+        modality: input.sessionType.modality,
+        durationMinutes: input.sessionType.durationMinutes,
+        priceMinor: input.sessionType.priceMinor,
+        currency: input.sessionType.currency,
+        startsAt: input.slot.startsAt,
+        endsAt: input.slot.endsAt,
+        blockedFrom: blocked.from,
+        blockedUntil: blocked.until,
+        cancellationNoticeMinutes: input.policy.cancellationNoticeMinutes,
+        noShowGraceMinutes: input.policy.noShowGraceMinutes,
+        status: 'scheduled',
+        version: 1,
+        bookedBy: input.bookedBy,
+        createdAt: at,
+        updatedAt: at,
+        rescheduleCount: 0,
+        startedAt: null,
+        completedAt: null,
+        cancelledAt: null,
+        cancelledBy: null,
+        cancellationReason: null,
+        cancellationNote: null,
+        cancelledLate: false,
+        noShowAt: null,
+        feeApplies: false,
+        feeReason: null,
+        feeWaivedAt: null,
+        feeWaivedBy: null,
+        feeWaiverReason: null,
+        feeWaiverNote: null,
+      },
+      0,
+    );
     session.record({
       type: 'therapy_session.scheduled',
       version: 1,
@@ -163,7 +169,7 @@ export class TherapySession extends AggregateRoot<string, SessionEvent> {
 
   /** Rebuilds a session from storage; records nothing. */
   static restore(state: SessionState): TherapySession {
-    return new TherapySession(state);
+    return new TherapySession(state, state.version);
   }
 
   get state(): SessionState {
@@ -175,10 +181,16 @@ export class TherapySession extends AggregateRoot<string, SessionEvent> {
     return at.getTime() > this.#state.startsAt.getTime() - this.#state.cancellationNoticeMinutes * MINUTE_MS;
   }
 
+  /** Whether `by` may move it now (the patient, the therapist or an admin, while it is scheduled). */
+  mayReschedule(by: SessionActor): Result<void, ActionNotAllowed | InvalidTransition> {
+    const refused = this.#refuse(by, ['patient', 'therapist', 'admin'], 'reschedule', 'rescheduled');
+    return refused === undefined ? ok(undefined) : err(refused);
+  }
+
   /** Moves it to `slot` (checked by `checkSlot` without this session). */
   reschedule(slot: Slot, policy: BookingPolicy, by: SessionActor, at: Date): Result<void, ActionNotAllowed | InvalidTransition> {
-    const refused = this.#refuse(by, ['patient', 'therapist', 'admin'], 'reschedule', 'rescheduled');
-    if (refused !== undefined) return err(refused);
+    const allowed = this.mayReschedule(by);
+    if (allowed.isErr()) return allowed;
     const previous = this.#state;
     const late = this.isLate(at);
     const fee = this.#feeAfter(late && by.role === 'patient', 'late_reschedule');
