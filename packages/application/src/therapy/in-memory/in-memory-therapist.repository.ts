@@ -1,5 +1,5 @@
 import { type Availability, EMPTY_AVAILABILITY, type TherapistProfile } from '@aura/domain/therapy';
-import { type Page, pageOf } from '../../platform/pagination.js';
+import type { Page } from '../../platform/pagination.js';
 import type { StoredTherapist, TherapistListFilter, TherapistRepository } from '../ports/therapist.repository.port.js';
 
 interface Row extends StoredTherapist {
@@ -62,11 +62,15 @@ export class InMemoryTherapistRepository implements TherapistRepository {
           (filter.modality === undefined || profile.sessionTypes.some((t) => t.modality === filter.modality)) &&
           (page.cursor === undefined || profile.therapistId > page.cursor.toLowerCase()),
       )
-      .sort((a, b) => a.profile.therapistId.localeCompare(b.profile.therapistId));
-    return pageOf(
-      matching.slice(0, page.limit + 1).map((row) => ({ ...row, id: row.profile.therapistId })),
-      page.limit,
-      ({ id, profile, listed, createdAt, updatedAt }) => ({ id, profile: copy(profile), listed, createdAt, updatedAt }),
-    );
+      .sort(
+        (a, b) => Number(a.profile.therapistId > b.profile.therapistId) - Number(a.profile.therapistId < b.profile.therapistId),
+      );
+    const items = matching.slice(0, page.limit).map(({ profile, listed, createdAt, updatedAt }) => ({
+      profile: copy(profile),
+      listed,
+      createdAt,
+      updatedAt,
+    }));
+    return { items, nextCursor: matching.length > page.limit ? (items.at(-1)?.profile.therapistId ?? null) : null };
   }
 }
