@@ -77,14 +77,19 @@ export class SetAvailability {
   execute(
     actor: Actor,
     input: { readonly weeklyRules: readonly RawWeeklyRule[]; readonly overrides: readonly RawOverride[] },
-  ): ResultAsync<Availability, SetAvailabilityError> {
+  ): ResultAsync<Availability & { readonly timeZone: string }, SetAvailabilityError> {
     const allowed = requireRole(actor, 'therapist');
     if (allowed.isErr()) return new ResultAsync(Promise.resolve(err(allowed.error)));
     const availability = parseAvailability(input);
     if (availability.isErr()) return new ResultAsync(Promise.resolve(err(availability.error)));
     const therapistId = actor.userId.toLowerCase();
     return ResultAsync.fromSafePromise(
-      this.therapists.saveAvailability(therapistId, availability.value, this.clock.now()),
-    ).andThen((saved) => (saved ? ok(availability.value) : err(therapyAppErrors.therapistNotFound(therapistId))));
+      (async () => {
+        if (!(await this.therapists.saveAvailability(therapistId, availability.value, this.clock.now()))) return undefined;
+        return (await this.therapists.findById(therapistId))?.profile.timeZone;
+      })(),
+    ).andThen((timeZone) =>
+      timeZone === undefined ? err(therapyAppErrors.therapistNotFound(therapistId)) : ok({ timeZone, ...availability.value }),
+    );
   }
 }
