@@ -190,7 +190,7 @@ export async function slots(
 }
 
 /** Books `startsAt` as `who` (a patient, or an admin for `patientId`). */
-export function book(
+export function book<T = Record<string, unknown>>(
   served: Served,
   who: Person,
   t: TherapistSetUp,
@@ -198,7 +198,7 @@ export function book(
   extra: Record<string, unknown> = {},
   headers: Record<string, string> = {},
 ) {
-  return call<Record<string, unknown>>(served.base, 'POST', '/api/mental-health/therapy-sessions', {
+  return call<T>(served.base, 'POST', '/api/mental-health/therapy-sessions', {
     token: who.token,
     body: { therapistId: t.id, sessionTypeId: t.typeId, startsAt, ...extra },
     headers,
