@@ -175,7 +175,7 @@ describe.each(TARGETS)('therapy sessions end to end (%s)', (target) => {
       'the confirmation',
     );
 
-    const moved = await expectStatus<{ version: number }>(
+    const moved = await expectStatus(
       session(booked.id, patient, 'reschedule', { startsAt: hoursAhead(130) }),
       200,
     );
