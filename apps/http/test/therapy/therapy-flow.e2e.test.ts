@@ -175,10 +175,7 @@ describe.each(TARGETS)('therapy sessions end to end (%s)', (target) => {
       'the confirmation',
     );
 
-    const moved = await expectStatus(
-      session(booked.id, patient, 'reschedule', { startsAt: hoursAhead(130) }),
-      200,
-    );
+    const moved = await expectStatus(session(booked.id, patient, 'reschedule', { startsAt: hoursAhead(130) }), 200);
     expect(moved.version).toBe(2);
     await waitUntil(async () => {
       const now = await reminders(booked.id);
