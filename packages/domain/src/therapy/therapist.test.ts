@@ -59,6 +59,7 @@ describe('setUpProfile', () => {
     [{ specialties: Array.from({ length: 21 }, (_, i) => `s${i}`) }, 'therapy.invalid_profile', 'specialties'],
     [{ specialties: [''] }, 'therapy.invalid_profile', 'specialties.0'],
     [{ languages: ['english!'] }, 'therapy.invalid_profile', 'languages.0'],
+    [{ languages: ['en', 'en-a'] }, 'therapy.invalid_profile', 'languages.1'],
     [{ languages: Array.from({ length: 21 }, () => 'en') }, 'therapy.invalid_profile', 'languages'],
     [{ sessionTypes: Array.from({ length: 21 }, () => type) }, 'therapy.invalid_profile', 'sessionTypes'],
     [{ sessionTypes: [{ ...type, name: '' }] }, 'therapy.invalid_profile', 'sessionTypes.0.name'],

@@ -135,13 +135,22 @@ function parseSessionType(input: SessionTypeInput, index: number, newId: () => s
   });
 }
 
+/** The canonical form of a tag, or undefined when Intl finds it malformed (`en-a`: an extension without content). */
+function canonicalLocale(tag: string): string | undefined {
+  try {
+    return Intl.getCanonicalLocales(tag)[0];
+  } catch {
+    return undefined;
+  }
+}
+
 function parseLanguages(values: readonly string[]): Result<string[], InvalidProfile> {
   if (values.length > PROFILE_LIMITS.languages)
     return err(therapyErrors.invalidProfile('languages', `at most ${PROFILE_LIMITS.languages} languages`));
   const languages: string[] = [];
   for (const [index, value] of values.entries()) {
     const tag = value.trim();
-    const canonical = LANGUAGE.test(tag) && tag.length <= 35 ? Intl.getCanonicalLocales(tag)[0] : undefined;
+    const canonical = LANGUAGE.test(tag) && tag.length <= 35 ? canonicalLocale(tag) : undefined;
     if (canonical === undefined)
       return err(therapyErrors.invalidProfile(`languages.${index}`, 'must be a BCP 47 language tag such as en or pt-BR'));
     if (!languages.includes(canonical)) languages.push(canonical);
