@@ -22,7 +22,7 @@ import {
   StartSession,
   WaiveFee,
 } from '@aura/application/therapy';
-import type { DomainError } from '@aura/domain/platform';
+import { type DomainError, isWellFormedText } from '@aura/domain/platform';
 import { MODALITIES, SESSION_STATUSES } from '@aura/domain/therapy';
 import { ok, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
@@ -86,7 +86,12 @@ function registerTherapistRoutes(api: HttpApi, aura: Aura): void {
     auth: true,
     request: {
       query: z.strictObject({
-        specialty: z.string().min(1).max(60).optional(),
+        specialty: z
+          .string()
+          .min(1)
+          .max(60)
+          .refine(isWellFormedText, { error: 'must be text without NUL or lone surrogates' })
+          .optional(),
         language: z
           .string()
           .max(35)
