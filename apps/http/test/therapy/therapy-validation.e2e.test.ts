@@ -201,13 +201,16 @@ describe.each(TARGETS)('therapy validation (%s)', (target) => {
 
     it('answers random JSON and random objects of its own fields with a client error or success, never a fault', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }), async (value) => expectNoFault(await send(value), JSON.stringify(value))),
+        fc.asyncProperty(fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' }), async (value) =>
+          expectNoFault(await send(value), JSON.stringify(value)),
+        ),
         { numRuns: 15 },
       );
       const keys = [...Object.keys(route.valid()), ...Object.keys(route.wrong)];
       await fc.assert(
-        fc.asyncProperty(fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' })), async (value) =>
-          expectNoFault(await send({ ...route.valid(), ...value }), JSON.stringify(value)),
+        fc.asyncProperty(
+          fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' })),
+          async (value) => expectNoFault(await send({ ...route.valid(), ...value }), JSON.stringify(value)),
         ),
         { numRuns: 15 },
       );

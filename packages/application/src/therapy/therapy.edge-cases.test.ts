@@ -10,6 +10,7 @@ import { GetCalendarFeed, IssueCalendarToken } from './commands/calendar.command
 import { CancelSession, RescheduleSession } from './commands/session-transitions.command.js';
 import { SetUpTherapistProfile } from './commands/set-up-profile.command.js';
 import { ConcurrentSessionModificationError } from './ports/session.repository.port.js';
+import type { TherapistRepository } from './ports/therapist.repository.port.js';
 import { CancelSessionsOfDeactivatedUser, ConvergeReminders, NotifySessionChange } from './therapy.handlers.js';
 
 let bed: TherapyTestBed;
@@ -36,6 +37,44 @@ describe('the exclusion constraints have the last word', () => {
       .execute({ actor: actor(mover), sessionId: mine.id, startsAt: new Date('2026-11-23T09:30:00.000Z') });
     bed.sessions.bookedOf = bookedOf;
     expect(booking._unsafeUnwrapErr().details).toEqual({ reason: 'taken' });
+    expect(moved._unsafeUnwrapErr().details).toEqual({ reason: 'taken' });
+  });
+
+  it('checks again under the lock: a time taken between the first look and the lock is refused', async () => {
+    const t = await bed.therapist();
+    const mover = bed.patient();
+    const mine = await bed.book(mover, t, '2026-11-24T09:00:00.000Z');
+    const therapists: TherapistRepository = bed.therapists;
+    const findById = therapists.findById.bind(therapists);
+    // Another transaction books 09:00 on Monday while this one waits for the therapist's row.
+    let raced = false;
+    therapists.findById = async (id, options) => {
+      if (options?.lock === true && !raced) {
+        raced = true;
+        therapists.findById = findById;
+        await bed.book(bed.patient(), t, '2026-11-23T09:00:00.000Z');
+      }
+      return findById(id, options);
+    };
+    const booking = await bed.get(BookSession).execute({
+      actor: actor(bed.patient()),
+      therapistId: t.user.id,
+      sessionTypeId: t.typeId,
+      startsAt: new Date('2026-11-23T09:00:00.000Z'),
+    });
+    expect(booking._unsafeUnwrapErr().details).toEqual({ reason: 'taken' });
+    raced = false;
+    therapists.findById = async (id, options) => {
+      if (options?.lock === true && !raced) {
+        raced = true;
+        therapists.findById = findById;
+        await bed.book(bed.patient(), t, '2026-11-25T09:00:00.000Z');
+      }
+      return findById(id, options);
+    };
+    const moved = await bed
+      .get(RescheduleSession)
+      .execute({ actor: actor(mover), sessionId: mine.id, startsAt: new Date('2026-11-25T09:00:00.000Z') });
     expect(moved._unsafeUnwrapErr().details).toEqual({ reason: 'taken' });
   });
 

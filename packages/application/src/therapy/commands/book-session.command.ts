@@ -1,5 +1,14 @@
 import { domainError } from '@aura/domain/platform';
-import { checkSlot, type SessionActor, type SlotUnavailable, TherapySession, therapyErrors } from '@aura/domain/therapy';
+import {
+  checkSlot,
+  type SessionActor,
+  type SessionType,
+  type Slot,
+  type SlotUnavailable,
+  type TherapistProfile,
+  TherapySession,
+  therapyErrors,
+} from '@aura/domain/therapy';
 import { inject, injectable } from 'inversify';
 import { err, ok, type Result, ResultAsync } from 'neverthrow';
 import type { Actor, Forbidden } from '../../platform/actor.js';
@@ -94,26 +103,37 @@ export class BookSession {
       return err(therapyAppErrors.patientInactive());
     }
     const therapistId = input.therapistId.toLowerCase();
-    const stored = await this.therapists.findById(therapistId, { lock: true });
-    if (stored === undefined) return err(therapyAppErrors.therapistNotFound(therapistId));
-    if ((await this.users.requireActive(therapistId, ['therapist'])).isErr()) return err(therapyAppErrors.therapistUnavailable());
-    const profile = stored.profile;
-    const sessionType = profile.sessionTypes.find((t) => t.id === input.sessionTypeId.toLowerCase());
-    if (sessionType === undefined) return err(therapyAppErrors.sessionTypeNotFound(input.sessionTypeId));
-    if (!profile.acceptingNewPatients && !(await this.sessions.hasHistory(patientId, therapistId)))
-      return err(therapyAppErrors.notAcceptingPatients());
-
     const now = this.clock.now();
-    const rules = await this.rules.read(profile, sessionType.durationMinutes, { from: input.startsAt, to: input.startsAt }, now);
-    const slot = checkSlot(rules, input.startsAt);
-    if (slot.isErr()) return err(slot.error);
+    /** The therapist's profile, the session type and the slot, read with or without the lock on the therapist's row. */
+    const decide = async (
+      lock: boolean,
+    ): Promise<Result<{ profile: TherapistProfile; sessionType: SessionType; slot: Slot }, BookSessionError>> => {
+      const stored = await this.therapists.findById(therapistId, { lock });
+      if (stored === undefined) return err(therapyAppErrors.therapistNotFound(therapistId));
+      const sessionType = stored.profile.sessionTypes.find((t) => t.id === input.sessionTypeId.toLowerCase());
+      if (sessionType === undefined) return err(therapyAppErrors.sessionTypeNotFound(input.sessionTypeId));
+      const range = { from: input.startsAt, to: input.startsAt };
+      const rules = await this.rules.read(stored.profile, sessionType.durationMinutes, range, now);
+      return checkSlot(rules, input.startsAt).map((slot) => ({ profile: stored.profile, sessionType, slot }));
+    };
+    // First without the lock: once a slot is taken, every other request for it is refused here, in
+    // parallel, instead of queueing for the therapist's row.
+    const unlocked = await decide(false);
+    if (unlocked.isErr()) return err(unlocked.error);
+    if ((await this.users.requireActive(therapistId, ['therapist'])).isErr()) return err(therapyAppErrors.therapistUnavailable());
+    if (!unlocked.value.profile.acceptingNewPatients && !(await this.sessions.hasHistory(patientId, therapistId)))
+      return err(therapyAppErrors.notAcceptingPatients());
+    // Then under the lock, which serialises the bookings that got this far (the daily cap needs it).
+    const locked = await decide(true);
+    if (locked.isErr()) return err(locked.error);
+    const { profile, sessionType, slot } = locked.value;
     const session = TherapySession.schedule(
       {
         id: this.ids.next(),
         patientId,
         therapistId,
         sessionType,
-        slot: slot.value,
+        slot,
         policy: profile.policy,
         bookedBy: actorOf(actor, admin ? 'admin' : 'patient'),
       },

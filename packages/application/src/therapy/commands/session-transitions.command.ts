@@ -7,7 +7,9 @@ import {
   type InvalidTransition,
   type NoFeeToWaive,
   type SessionActor,
+  type Slot,
   type SlotUnavailable,
+  type TherapistProfile,
   type TherapySession,
   type TooEarly,
   therapyErrors,
@@ -168,25 +170,32 @@ export class RescheduleSession {
     const peek = await this.sessions.findById(input.sessionId);
     const role = peek === undefined ? undefined : sessionRole(input.actor, peek.state);
     if (peek === undefined || role === undefined) return err(therapyAppErrors.sessionNotFound(input.sessionId));
-    const stored = await this.therapists.findById(peek.state.therapistId, { lock: true });
-    if (stored === undefined) return err(therapyAppErrors.therapistNotFound(peek.state.therapistId));
-    // Sessions are never deleted and never change hands: the locked copy is the same session, newer.
-    const session = (await this.sessions.findById(input.sessionId, { lock: true })) as TherapySession;
     const by: SessionActor = { role, userId: input.actor.userId.toLowerCase() };
     const now = this.clock.now();
-    // Who may move it, and from which status, before the time is looked at.
-    const allowed = session.mayReschedule(by);
-    if (allowed.isErr()) return err(allowed.error);
-    const rules = await this.rules.read(
-      stored.profile,
-      session.state.durationMinutes,
-      { from: input.startsAt, to: input.startsAt },
-      now,
-      session.id,
-    );
-    const slot = checkSlot(rules, input.startsAt);
-    if (slot.isErr()) return err(slot.error);
-    session.reschedule(slot.value, stored.profile.policy, by, now)._unsafeUnwrap();
+    /** The therapist's profile and the new slot, this session left out of the calendar. */
+    const decide = async (
+      session: TherapySession,
+    ): Promise<Result<{ profile: TherapistProfile; slot: Slot }, RescheduleSessionError>> => {
+      const stored = await this.therapists.findById(session.state.therapistId);
+      if (stored === undefined) return err(therapyAppErrors.therapistNotFound(session.state.therapistId));
+      // Who may move it, and from which status, before the time is looked at.
+      const allowed = session.mayReschedule(by);
+      if (allowed.isErr()) return err(allowed.error);
+      const range = { from: input.startsAt, to: input.startsAt };
+      const rules = await this.rules.read(stored.profile, session.state.durationMinutes, range, now, session.id);
+      return checkSlot(rules, input.startsAt).map((slot) => ({ profile: stored.profile, slot }));
+    };
+    // First without locks: a taken time is refused at once, without queueing for the therapist's row.
+    const unlocked = await decide(peek);
+    if (unlocked.isErr()) return err(unlocked.error);
+    // Then the therapist's row (as a booking takes it) and the session's, and the same rules again.
+    await this.therapists.findById(peek.state.therapistId, { lock: true });
+    // Sessions are never deleted and never change hands: the locked copy is the same session, newer.
+    const session = (await this.sessions.findById(input.sessionId, { lock: true })) as TherapySession;
+    const confirmed = await decide(session);
+    if (confirmed.isErr()) return err(confirmed.error);
+    const { profile, slot } = confirmed.value;
+    session.reschedule(slot, profile.policy, by, now)._unsafeUnwrap();
     const saved = await this.sessions.save(session);
     if (saved.isErr())
       return err(therapyErrors.slotUnavailable(saved.error.details.with === 'therapist' ? 'taken' : 'patient_busy'));
