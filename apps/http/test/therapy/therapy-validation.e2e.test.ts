@@ -320,6 +320,28 @@ describe.each(TARGETS)('therapy validation (%s)', (target) => {
     );
   });
 
+  it('answers malformed JSON and bad tokens at the routes without a body with a client error', async () => {
+    const routes: Array<[Method, string, Person]> = [
+      ['get', '/api/mental-health/therapists/me', therapist],
+      ['get', '/api/mental-health/therapists/me/availability', therapist],
+      ['get', '/api/mental-health/calendar/token', patient],
+      ['post', '/api/mental-health/calendar/token', patient],
+      ['delete', '/api/mental-health/calendar/token', patient],
+      ['post', `/api/mental-health/therapy-sessions/${UNKNOWN}/start`, therapist],
+    ];
+    for (const [method, path, who] of routes) {
+      for (const body of ['{', 'nope']) {
+        const res = await call(method, path, who).set('content-type', 'application/json').send(body);
+        expectClientError(res, `${method} ${path} ${body}`);
+      }
+      for (const header of ['Bearer', 'Bearer x.y.z', 'Token abc']) {
+        const res = await request(t.app)[method](path).set('authorization', header);
+        expect(res.status, `${path} ${header}`).toBe(401);
+        expectClientError(res, path);
+      }
+    }
+  });
+
   it('keeps roles at the door: 403 for a patient on therapist routes, 401 without a token', async () => {
     for (const [method, path] of [
       ['put', '/api/mental-health/therapists/me'],
