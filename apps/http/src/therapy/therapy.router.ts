@@ -34,6 +34,7 @@ import {
   bookBodySchema,
   calendarTokenSchema,
   cancelBodySchema,
+  languageTagSchema,
   profileBodySchema,
   rescheduleBodySchema,
   sessionSchema,
@@ -92,11 +93,7 @@ function registerTherapistRoutes(api: HttpApi, aura: Aura): void {
           .max(60)
           .refine(isWellFormedText, { error: 'must be text without NUL or lone surrogates' })
           .optional(),
-        language: z
-          .string()
-          .max(35)
-          .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/)
-          .optional(),
+        language: languageTagSchema.optional(),
         acceptingNewPatients: z
           .enum(['true', 'false'])
           .transform((value) => value === 'true')

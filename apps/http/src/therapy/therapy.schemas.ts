@@ -67,8 +67,12 @@ const date = z
 const language = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, { error: 'must be a BCP 47 language tag such as en or pt-BR' })
+  .regex(/^[A-Za-z]{2,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?$/, {
+    error: 'must be a language tag: language, optional script and region, such as en, pt-BR or zh-Hant-TW',
+  })
   .meta({ example: 'pt-BR' });
+/** A BCP 47 tag of language, optional script and optional region (what people have; no extensions). */
+export const languageTagSchema = language;
 const modality = z.enum(MODALITIES);
 const iso = (at: Date | null) => at?.toISOString() ?? null;
 
