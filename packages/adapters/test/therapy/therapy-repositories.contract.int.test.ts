@@ -215,7 +215,20 @@ describe.each(targets)('therapy repositories contract: $name', (target) => {
         version: 2,
         startsAt: new Date('2026-12-01T13:00:00.000Z'),
       });
+      // Moving over its own old range (30 minutes later) conflicts with nothing but itself: allowed.
+      const nudged = (await h.sessions.findById(a.id)) as TherapySession;
+      nudged
+        .reschedule(
+          slot('2026-12-01T13:30:00.000Z'),
+          { bufferBeforeMinutes: 0, bufferAfterMinutes: 10 } as never,
+          by,
+          at('2026-11-25T00:00:00.000Z'),
+        )
+        ._unsafeUnwrap();
+      (await h.sessions.save(nudged))._unsafeUnwrap();
+      expect((await h.sessions.findById(a.id))?.state.version).toBe(3);
       stale.cancel(by, 'other', null, at('2026-11-25T00:00:00.000Z'))._unsafeUnwrap();
+      expect(stale.persistedVersion).toBe(1);
       await expect(h.sessions.save(stale)).rejects.toBeInstanceOf(ConcurrentSessionModificationError);
       // The old time is free again for someone else.
       (await h.sessions.add(scheduled({ therapistId, startsAt: '2026-12-01T09:00:00.000Z' })))._unsafeUnwrap();
