@@ -147,7 +147,7 @@ export async function therapist(
         languages: ['en', 'pt-BR'],
         timeZone: 'Europe/Berlin',
         sessionTypes: [{ name: 'Individual session', durationMinutes: 50, modality: 'video', priceMinor: 9000, currency: 'EUR' }],
-        policy: { minBookingNoticeMinutes: 0, bookingHorizonDays: 200 },
+        policy: { minBookingNoticeMinutes: 0, bookingHorizonDays: 365 },
         ...profile,
       },
     }),

@@ -1,6 +1,6 @@
 /**
  * The therapy module as a client uses it, on both back ends: a therapist in Berlin sets up a
- * profile and availability; a patient in São Paulo finds slots across Berlin's March change
+ * profile and availability; a patient in São Paulo finds slots across Berlin's next clock change
  * and books; reminders are scheduled, moved and withdrawn; cancellations on time and late, a
  * waiver, the events with their flags; another patient and another therapist see nothing; the
  * calendar feed parses as iCalendar with "Appointment" titles; a deactivated therapist's
@@ -57,6 +57,28 @@ const setups = perTarget(
 );
 afterAll(() => setups.close());
 
+const DAY_MS = 86_400_000;
+
+/** Berlin's UTC offset at an instant, as `+01:00` or `+02:00`. */
+function berlinOffset(ms: number): string {
+  const name = new Intl.DateTimeFormat('en-US', { timeZone: 'Europe/Berlin', timeZoneName: 'longOffset' })
+    .formatToParts(ms)
+    .find((part) => part.type === 'timeZoneName')?.value;
+  return (name ?? 'GMT+00:00').replace('GMT', '');
+}
+
+/** The Sunday (its UTC midnight) of Berlin's next clock change at least two days ahead, and the offsets around it. */
+function nextBerlinChange(): { sunday: Date; before: string; after: string } {
+  const today = new Date();
+  const midnight = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  for (let day = 2; day < 400; day++) {
+    const at = midnight + day * DAY_MS;
+    if (berlinOffset(at) !== berlinOffset(at + DAY_MS))
+      return { sunday: new Date(at), before: berlinOffset(at), after: berlinOffset(at + DAY_MS) };
+  }
+  throw new Error('Berlin has no clock change in the next 400 days');
+}
+
 interface NotificationJson {
   deduplicationKey: string | null;
   status: string;
@@ -108,25 +130,38 @@ describe.each(TARGETS)('therapy sessions end to end (%s)', (target) => {
     return rows.map((row) => ({ type: row.event_type, ...row.data }) as { type: string } & Record<string, unknown>);
   };
 
-  it('finds slots across Berlin’s change to summer time, in the patient’s zone by default', async () => {
-    const from = new Date('2027-03-27T00:00:00Z');
-    const to = new Date('2027-03-30T00:00:00Z');
-    const inBerlin = await slots(served, patient, t, from, to, 'Europe/Berlin');
-    const labels = inBerlin.map((s) => s.localStartsAt);
-    expect(labels).toContain('2027-03-27T09:00:00+01:00');
-    expect(labels).toContain('2027-03-29T09:00:00+02:00');
-    expect(labels.some((l) => l.startsWith('2027-03-28T02:'))).toBe(false);
-    expect(labels).toContain('2027-03-28T03:00:00+02:00');
+  it('finds slots across Berlin’s next clock change, in the patient’s zone by default', async () => {
+    const change = nextBerlinChange();
+    const day = (shift: number) => new Date(change.sunday.getTime() + shift * DAY_MS).toISOString().slice(0, 10);
+    const from = new Date(change.sunday.getTime() - DAY_MS);
+    const to = new Date(change.sunday.getTime() + 2 * DAY_MS);
+    const labels = (await slots(served, patient, t, from, to, 'Europe/Berlin')).map((s) => s.localStartsAt);
+    // A weekly 09:00 stays 09:00 local on both sides; only its offset changes.
+    expect(labels).toContain(`${day(-1)}T09:00:00${change.before}`);
+    expect(labels).toContain(`${day(1)}T09:00:00${change.after}`);
+    const twoOClock = labels.filter((l) => l.startsWith(`${day(0)}T02:`));
+    if (change.before === '+01:00') {
+      // Spring forward: 02:00–02:59 does not exist, so it offers nothing.
+      expect(twoOClock).toEqual([]);
+      expect(labels).toContain(`${day(0)}T03:00:00+02:00`);
+    } else {
+      // Fall back: 02:00–02:59 happens twice and is offered once, at its first occurrence.
+      expect(twoOClock).toEqual([`${day(0)}T02:00:00+02:00`, `${day(0)}T02:30:00+02:00`]);
+    }
+    // In São Paulo (UTC−3 all year) the same 09:00 Berlin is 05:00 in Berlin’s winter and 04:00 in its summer.
     const inSaoPaulo = await slots(served, patient, t, from, to);
     expect(inSaoPaulo.every((s) => s.localStartsAt.endsWith('-03:00'))).toBe(true);
-    expect(inSaoPaulo.find((s) => s.startsAt === '2027-03-29T07:00:00.000Z')?.localStartsAt).toBe('2027-03-29T04:00:00-03:00');
-    const booked = await expectStatus(book(served, patient, t, '2027-03-29T07:00:00.000Z'), 201);
+    const mondayNine = new Date(`${day(1)}T09:00:00${change.after}`).toISOString();
+    expect(inSaoPaulo.find((s) => s.startsAt === mondayNine)?.localStartsAt).toBe(
+      `${day(1)}T0${change.after === '+02:00' ? 4 : 5}:00:00-03:00`,
+    );
+    const booked = await expectStatus(book(served, patient, t, mondayNine), 201);
     expect(booked).toMatchObject({
       status: 'scheduled',
       version: 1,
       priceMinor: 9000,
       currency: 'EUR',
-      endsAt: '2027-03-29T07:50:00.000Z',
+      endsAt: new Date(new Date(mondayNine).getTime() + 50 * 60_000).toISOString(),
     });
   });
 
