@@ -234,6 +234,38 @@ describe.each(TARGETS)('therapy validation (%s)', (target) => {
     );
     expectFieldError(range, 'body', '#/to', 'range too long');
     expectFieldError(await call('get', '/api/mental-health/therapists?limit=0', patient), 'query', '#/limit', 'limit');
+    // The edges of what a date-time can say: never a fault.
+    const edges: Array<[string, string]> = [
+      ['0000-01-01T00:00:00Z', '0000-01-02T00:00:00Z'],
+      ['9999-12-30T00:00:00Z', '9999-12-31T23:59:59Z'],
+      ['2030-01-01T00:00:00+14:00', '2030-01-02T00:00:00-12:00'],
+    ];
+    for (const [from, to] of edges) {
+      expectNoFault(
+        await call(
+          'get',
+          `${slots}?sessionTypeId=${typeId}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+          patient,
+        ),
+        from,
+      );
+      expectNoFault(
+        await call(
+          'get',
+          `/api/mental-health/therapy-sessions?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+          patient,
+        ),
+        from,
+      );
+      expectNoFault(
+        await call('post', '/api/mental-health/therapy-sessions', patient).send({
+          therapistId: therapist.id,
+          sessionTypeId: typeId,
+          startsAt: from,
+        }),
+        `book ${from}`,
+      );
+    }
     expectFieldError(
       await call('get', '/api/mental-health/therapists?acceptingNewPatients=maybe', patient),
       'query',
