@@ -35,17 +35,17 @@ module.exports = {
       name: 'domain-pure',
       severity: 'error',
       comment:
-        'packages/domain/src imports only itself and the npm package neverthrow: no Node built-ins, no other layer, ' +
-        'no other npm package (time, ids and I/O come in as arguments).',
+        'packages/domain/src imports only itself and the npm packages neverthrow and temporal-polyfill (pure calendar ' +
+        'arithmetic across time zones): no Node built-ins, no other layer, no other npm package (time, ids and I/O come in as arguments).',
       from: { path: '^packages/domain/src/', pathNot: ['^packages/domain/src/testing/', ...TESTS] },
-      to: { pathNot: ['^packages/domain/src/', '(^|/)node_modules/neverthrow/'] },
+      to: { pathNot: ['^packages/domain/src/', '(^|/)node_modules/(neverthrow|temporal-polyfill)/'] },
     },
     {
       name: 'domain-pure',
       severity: 'error',
       comment: 'packages/domain/src/testing (the @aura/domain/testing entry) may additionally import fast-check.',
       from: { path: '^packages/domain/src/testing/', pathNot: TESTS },
-      to: { pathNot: ['^packages/domain/src/', '(^|/)node_modules/(neverthrow|fast-check)/'] },
+      to: { pathNot: ['^packages/domain/src/', '(^|/)node_modules/(neverthrow|temporal-polyfill|fast-check)/'] },
     },
 
     // ── application ─────────────────────────────────────────────────────────────────────────

@@ -17,9 +17,10 @@ import {
 } from './notifications.bench.js';
 import { type OutboxBenchResult, outboxMarkdown, outboxOptionsFromEnv, runOutboxBench } from './outbox-throughput.bench.js';
 import { machineInfo, redactUrl, repoRoot, serverUrlsFromEnv } from './support.js';
+import { runTherapyBench, type TherapyBenchResult, therapyMarkdown, therapyOptionsFromEnv } from './therapy.bench.js';
 import { runUsersMeBench, type UsersMeResult, usersMeMarkdown, usersMeOptionsFromEnv } from './users-me.bench.js';
 
-const SUITES = ['http', 'outbox', 'auth-timing', 'users-me', 'notifications'] as const;
+const SUITES = ['http', 'outbox', 'auth-timing', 'users-me', 'notifications', 'therapy'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** A suite's result, or the error it failed with. */
@@ -37,6 +38,7 @@ interface Report {
   readonly authTiming?: Outcome<AuthTimingResult>;
   readonly usersMe?: Outcome<UsersMeResult>;
   readonly notifications?: Outcome<NotificationsBenchResult>;
+  readonly therapy?: Outcome<TherapyBenchResult>;
 }
 
 function selectedSuites(): Suite[] {
@@ -72,6 +74,7 @@ async function main() {
   const authTimingOptions = authTimingOptionsFromEnv();
   const usersMeOptions = usersMeOptionsFromEnv();
   const notificationsOptions = notificationsOptionsFromEnv();
+  const therapyOptions = therapyOptionsFromEnv();
   const startedAt = new Date();
   const machine = machineInfo();
   const { databaseUrl, redisUrl } = serverUrlsFromEnv();
@@ -81,6 +84,7 @@ async function main() {
   const authTiming = await runSuite(suites, 'auth-timing', () => runAuthTimingBench(authTimingOptions));
   const usersMe = await runSuite(suites, 'users-me', () => runUsersMeBench(usersMeOptions));
   const notifications = await runSuite(suites, 'notifications', () => runNotificationsBench(notificationsOptions));
+  const therapy = await runSuite(suites, 'therapy', () => runTherapyBench(therapyOptions));
 
   const report: Report = {
     startedAt: startedAt.toISOString(),
@@ -96,6 +100,7 @@ async function main() {
     ...(authTiming ? { authTiming } : {}),
     ...(usersMe ? { usersMe } : {}),
     ...(notifications ? { notifications } : {}),
+    ...(therapy ? { therapy } : {}),
   };
 
   const dir = join(repoRoot, 'bench', 'results');
@@ -114,9 +119,10 @@ async function main() {
   if (authTiming) sections.push('', section('Auth timing', authTiming, authTimingMarkdown));
   if (usersMe) sections.push('', section('users/me', usersMe, usersMeMarkdown));
   if (notifications) sections.push('', section('Notifications', notifications, notificationsMarkdown));
+  if (therapy) sections.push('', section('Therapy', therapy, therapyMarkdown));
   sections.push('', `Raw results: ${relative(process.cwd(), file) || file}`);
   console.log(sections.join('\n'));
-  if ([http, outbox, authTiming, usersMe, notifications].some((result) => result !== undefined && 'error' in result))
+  if ([http, outbox, authTiming, usersMe, notifications, therapy].some((result) => result !== undefined && 'error' in result))
     process.exitCode = 1;
 }
 

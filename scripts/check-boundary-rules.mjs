@@ -58,6 +58,11 @@ const probes = [
     fires: [],
   },
   {
+    file: P('packages/domain', '__boundary_probe_ok-temporal.ts'),
+    src: "import { Temporal } from 'temporal-polyfill';\nexport const probe = Temporal;\n",
+    fires: [],
+  },
+  {
     file: P('packages/domain', 'testing/__boundary_probe_ok-fast-check.ts'),
     src: "import fc from 'fast-check';\nimport { ok } from 'neverthrow';\nexport const probe = [fc, ok];\n",
     fires: [],
@@ -406,7 +411,7 @@ try {
   const allowed = probes.filter((p) => p.fires?.length === 0);
   const allowedOk = allowed.filter((p) => !violations.some((v) => v.from === p.file)).length;
   console.log(
-    `allowed imports (contract, platform, same module, neverthrow, fast-check in testing, declared npm dep, tests): ${allowedOk}/${allowed.length} not reported ${allowedOk === allowed.length ? '✓' : '✗'}`,
+    `allowed imports (contract, platform, same module, neverthrow, temporal-polyfill, fast-check in testing, declared npm dep, tests): ${allowedOk}/${allowed.length} not reported ${allowedOk === allowed.length ? '✓' : '✗'}`,
   );
 } catch (e) {
   fail(`check crashed: ${e?.stack ?? e}`);

@@ -89,7 +89,13 @@ export interface RouteSpec<
    * for webhooks, whose signature covers the exact bytes and must be checked first.
    */
   readonly rawBody?: true;
-  readonly success: { readonly status: 200 | 201 | 202 | 204; readonly description: string; readonly schema?: R };
+  readonly success: {
+    readonly status: 200 | 201 | 202 | 204;
+    readonly description: string;
+    readonly schema?: R;
+    /** A body that is not JSON (`text/calendar`): the handler's value, a string, is sent as it is, with this type. */
+    readonly contentType?: string;
+  };
   /** Domain errors this route can return, with their statuses (documented, and used for mapping). */
   readonly errors?: Readonly<Record<string, { readonly status: number; readonly description: string }>>;
   /** Calls one use case; an `err` becomes a problem response with the mapped status. On an authenticated route the actor is set. */
@@ -269,7 +275,9 @@ export class HttpApi {
         const retryAfter = (response.body as ProblemDetails).details as { retryAfterSeconds?: unknown } | undefined;
         if (typeof retryAfter?.retryAfterSeconds === 'number') res.set('Retry-After', String(retryAfter.retryAfterSeconds));
         sendProblem(res, response.body as ProblemDetails);
-      } else send(res, response.status, response.body);
+      } else if (spec.success.contentType !== undefined)
+        res.status(response.status).type(spec.success.contentType).send(response.body);
+      else send(res, response.status, response.body);
     });
     this.router[spec.method](spec.path, ...handlers);
     this.document(spec);
@@ -286,7 +294,10 @@ export class HttpApi {
       [spec.success.status]:
         spec.success.schema === undefined
           ? { description: spec.success.description }
-          : { description: spec.success.description, content: { 'application/json': { schema: spec.success.schema } } },
+          : {
+              description: spec.success.description,
+              content: { [spec.success.contentType ?? 'application/json']: { schema: spec.success.schema } },
+            },
     };
     if (spec.request?.params || spec.request?.query || spec.request?.body || spec.unvalidatedBody) {
       responses[400] = problemResponse('The request is malformed or fails validation; `errors` lists each failing field.');

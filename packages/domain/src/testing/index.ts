@@ -5,4 +5,5 @@
 
 export * from './notifications.arbitraries.js';
 export * from './platform.arbitraries.js';
+export * from './therapy.arbitraries.js';
 export * from './users.arbitraries.js';

@@ -45,6 +45,11 @@ const DEFAULTS = {
   NOTIFICATIONS_DELIVERY_CONCURRENCY: 20,
   NOTIFICATIONS_WEBHOOK_TOLERANCE_S: 300,
   NOTIFICATIONS_FORBIDDEN_WORDS: 'spam,phishing',
+  THERAPY_REMINDER_OFFSETS_MINUTES: [1440, 60],
+  THERAPY_SLOT_RANGE_MAX_DAYS: 31,
+  THERAPY_APPOINTMENT_URL: 'http://localhost:3000/appointments',
+  THERAPY_CALENDAR_PAST_DAYS: 90,
+  THERAPY_CALENDAR_FUTURE_DAYS: 365,
   API_DOCS_ENABLED: true,
 };
 
@@ -278,6 +283,20 @@ describe('configFrom', () => {
   it('lets overrides win, and still validates them', () => {
     expect(configFrom({ LOG_LEVEL: 'debug', PORT: '0' })).toMatchObject({ LOG_LEVEL: 'debug', PORT: 0, NODE_ENV: 'test' });
     expect(() => configFrom({ PORT: 'abc' })).toThrow(ConfigError);
+  });
+});
+
+describe('therapy variables', () => {
+  it('reads reminder offsets as distinct positive minutes, and refuses anything else', () => {
+    expect(configFrom({ THERAPY_REMINDER_OFFSETS_MINUTES: ' 2880, 60,60 , 0' }).THERAPY_REMINDER_OFFSETS_MINUTES).toEqual([
+      2880, 60,
+    ]);
+    expect(configFrom({ THERAPY_REMINDER_OFFSETS_MINUTES: '0' }).THERAPY_REMINDER_OFFSETS_MINUTES).toEqual([]);
+    for (const bad of ['', '1h', '60,', '-5', '1,2,3,4,5,6', '50000']) {
+      expect(() => configFrom({ THERAPY_REMINDER_OFFSETS_MINUTES: bad }), bad).toThrow(/THERAPY_REMINDER_OFFSETS_MINUTES/);
+    }
+    expect(() => configFrom({ THERAPY_SLOT_RANGE_MAX_DAYS: '0' })).toThrow(/THERAPY_SLOT_RANGE_MAX_DAYS/);
+    expect(() => configFrom({ THERAPY_APPOINTMENT_URL: 'ftp://x.org' })).toThrow(/THERAPY_APPOINTMENT_URL/);
   });
 });
 

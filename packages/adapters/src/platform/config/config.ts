@@ -223,6 +223,23 @@ export const configSchema = z.object({
   NOTIFICATIONS_WEBHOOK_TOLERANCE_S: int(10, 86_400).default(300),
   /** Comma-separated words no notification may contain (whole words, any case). */
   NOTIFICATIONS_FORBIDDEN_WORDS: z.string().default('spam,phishing'),
+  /** Therapy session reminders go this many minutes before the start (comma-separated; 24 h and 1 h). */
+  THERAPY_REMINDER_OFFSETS_MINUTES: z
+    .string()
+    .regex(/^\s*\d{1,5}\s*(,\s*\d{1,5}\s*)*$/, { error: 'must be comma-separated whole numbers of minutes, like 1440,60' })
+    .transform((value) => [...new Set(value.split(',').map((part) => Number(part.trim())))].filter((minutes) => minutes > 0))
+    .refine((offsets) => offsets.length <= 5 && offsets.every((minutes) => minutes <= 30 * 24 * 60), {
+      error: 'at most 5 offsets, each at most 43200 minutes (30 days)',
+    })
+    .default([1440, 60]),
+  /** Longest range one slot search may ask for, in days. */
+  THERAPY_SLOT_RANGE_MAX_DAYS: int(1, 366).default(31),
+  /** Links in appointment messages and calendar entries: this plus `/<session id>` (the client app's page). */
+  THERAPY_APPOINTMENT_URL: httpUrl.default('http://localhost:3000/appointments'),
+  /** A calendar feed holds sessions from this many days back … */
+  THERAPY_CALENDAR_PAST_DAYS: int(0, 3_650).default(90),
+  /** … to this many days ahead. */
+  THERAPY_CALENDAR_FUTURE_DAYS: int(1, 3_650).default(365),
   /** Serve `/docs` and `/openapi.json`. */
   API_DOCS_ENABLED: bool.default(true),
 });

@@ -1,6 +1,7 @@
 import { DEFAULT_CLINICAL_TERMS, DEFAULT_CONTENT_POLICY, findTerm } from '@aura/domain/notifications';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { appointmentTemplates } from './appointment.templates.js';
 import {
   appointmentReminderTemplate,
   builtInTemplates,
@@ -34,15 +35,34 @@ const samples: Readonly<Record<string, Record<string, string>>> = {
     withName: 'Dr. Bia Lima',
     url: 'https://aura.example.org/appointments/1',
   },
+  ...Object.fromEntries(
+    ['appointment.confirmed', 'appointment.booked', 'appointment.cancelled'].map((key) => [
+      key,
+      {
+        displayName: 'Ana Souza',
+        startsAt: '2026-12-01T15:00:00Z',
+        withName: 'Dr. Bia Lima',
+        url: 'https://aura.example.org/appointments/1',
+      },
+    ]),
+  ),
+  'appointment.rescheduled': {
+    displayName: 'Ana Souza',
+    startsAt: '2026-12-01T15:00:00Z',
+    previousStartsAt: '2026-11-30T15:00:00Z',
+    withName: 'Dr. Bia Lima',
+    url: 'https://aura.example.org/appointments/1',
+  },
 };
 
 describe('the built-in templates', () => {
-  it('are the module’s four, each in a catalog with the default policy', () => {
+  it('are the module’s four and the appointment ones, each in a catalog with the default policy', () => {
     expect(builtInTemplates).toEqual([
       emailVerificationTemplate,
       passwordResetTemplate,
       welcomeTemplate,
       appointmentReminderTemplate,
+      ...appointmentTemplates,
     ]);
     expect(catalog.keys()).toEqual(Object.keys(samples).sort());
     expect(builtInTemplates.map((t) => [t.key, t.category])).toEqual([
@@ -50,6 +70,10 @@ describe('the built-in templates', () => {
       ['account.password-reset', 'security'],
       ['user.welcome', 'transactional'],
       ['appointment.reminder', 'reminder'],
+      ['appointment.confirmed', 'transactional'],
+      ['appointment.booked', 'transactional'],
+      ['appointment.rescheduled', 'transactional'],
+      ['appointment.cancelled', 'transactional'],
     ]);
   });
 
@@ -138,6 +162,7 @@ describe('the privacy rule', () => {
     expect(discreetChannels.map(([template, channel]) => `${template.key}/${channel}`)).toEqual([
       'appointment.reminder/sms',
       'appointment.reminder/push',
+      ...appointmentTemplates.flatMap((t) => [`${t.key}/sms`, `${t.key}/push`]),
     ]);
   });
 
@@ -164,6 +189,7 @@ describe('the privacy rule', () => {
                 startsAt: '2026-12-01T15:00:00Z',
                 withName: 'depression therapy',
                 url: 'https://a.org/x',
+                ...(template.key === 'appointment.rescheduled' ? { previousStartsAt: '2026-11-30T15:00:00Z' } : {}),
               },
               'pt-BR',
               'UTC',

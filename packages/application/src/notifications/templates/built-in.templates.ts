@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { appointmentTemplates } from './appointment.templates.js';
 import { defineTemplate, type TemplateDefinition } from './template.js';
 
 const name = z.string().min(1).max(200);
@@ -201,4 +202,5 @@ export const builtInTemplates: readonly TemplateDefinition[] = [
   passwordResetTemplate,
   welcomeTemplate,
   appointmentReminderTemplate,
+  ...appointmentTemplates,
 ];

@@ -90,7 +90,11 @@ describe('TemplateCatalog', () => {
     expect(templates.keys()).toEqual([
       'account.email-verification',
       'account.password-reset',
+      'appointment.booked',
+      'appointment.cancelled',
+      'appointment.confirmed',
       'appointment.reminder',
+      'appointment.rescheduled',
       'user.welcome',
     ]);
     expect(templates.get('user.welcome')?.category).toBe('transactional');
