@@ -140,9 +140,11 @@ const contentRules = [
       { required: ['template'], not: { anyOf: [{ required: ['message'] }, { required: ['subject'] }] } },
     ],
   },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
   { if: { required: ['message'] }, then: { required: ['category'] } },
   {
     if: { required: ['message', 'channel'], properties: { channel: { const: 'email' } } },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, not a thenable
     then: { required: ['subject'], properties: { subject: { pattern: `[^${SPACE_CLASS}]` } } },
   },
 ];

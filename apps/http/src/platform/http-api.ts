@@ -212,6 +212,13 @@ export class HttpApi {
         },
       );
     }
+    /** Where a field a rule names is: the query or path parameters that have it, else the body. */
+    const locationOf = (field: string): 'body' | 'query' | 'params' => {
+      const name = field.split('.')[0] as string;
+      if (spec.request?.query !== undefined && name in spec.request.query.shape) return 'query';
+      if (spec.request?.params !== undefined && name in spec.request.params.shape) return 'params';
+      return 'body';
+    };
     const auth: RouteAuth | undefined = spec.auth;
     if (auth !== undefined) {
       handlers.push(authenticate(this.deps.verifier, this.deps.context, this.deps.guards));
@@ -238,7 +245,7 @@ export class HttpApi {
         // it) points at the field, as a validation problem does.
         const errors =
           (status === 400 || status === 422) && typeof field === 'string'
-            ? { errors: [{ in: 'body', pointer: toPointer(field.split('.')), detail: result.error.message }] }
+            ? { errors: [{ in: locationOf(field), pointer: toPointer(field.split('.')), detail: result.error.message }] }
             : {};
         return {
           status,

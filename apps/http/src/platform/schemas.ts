@@ -17,6 +17,7 @@ export const codePoints = (value: string) => {
 };
 
 /** No NUL anywhere (PostgreSQL cannot store it): the pattern of free text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: refusing NUL is the point
 export const NO_NUL = /^[^\u0000]*$/;
 
 export interface TextOptions {

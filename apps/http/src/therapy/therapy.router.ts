@@ -132,10 +132,28 @@ function registerTherapistRoutes(api: HttpApi, aura: Aura): void {
     tags: therapistTags,
     auth: ['therapist'],
     request: { body: profileBodySchema },
+    examples: {
+      profile: {
+        summary: 'A profile with two session types and a stricter policy',
+        value: {
+          bio: 'Cognitive behavioural approaches for anxiety and sleep.',
+          specialties: ['anxiety', 'insomnia'],
+          languages: ['en', 'pt-BR'],
+          acceptingNewPatients: true,
+          timeZone: 'Europe/Berlin',
+          sessionTypes: [
+            { name: 'Intake', durationMinutes: 60, modality: 'video', priceMinor: 12000, currency: 'EUR' },
+            { name: 'Follow-up', durationMinutes: 50, modality: 'in_person', priceMinor: 9000, currency: 'EUR' },
+          ],
+          policy: { bufferAfterMinutes: 15, cancellationNoticeMinutes: 1440 },
+        },
+      },
+      pause: { summary: 'Stop taking new patients', value: { timeZone: 'Europe/Berlin', acceptingNewPatients: false } },
+    },
     success: { status: 200, description: 'Your profile now.', schema: therapistSchema },
     errors: {
-      'therapy.invalid_profile': { status: 400, description: 'A field breaks a rule of the profile.' },
-      'therapy.invalid_time_zone': { status: 400, description: 'Not an IANA time zone.' },
+      'therapy.invalid_profile': { status: 422, description: 'A field breaks a rule of the profile.' },
+      'therapy.invalid_time_zone': { status: 422, description: 'Not an IANA time zone.' },
     },
     handler: async ({ actor, body }) => (await aura.get(SetUpTherapistProfile)).execute(actor, body).map(toTherapistJson),
   });
@@ -162,11 +180,28 @@ function registerTherapistRoutes(api: HttpApi, aura: Aura): void {
     tags: therapistTags,
     auth: ['therapist'],
     request: { body: availabilityBodySchema },
+    examples: {
+      week: {
+        summary: 'Weekday mornings and Wednesday afternoons, a day off and an extra Saturday',
+        value: {
+          weeklyRules: [
+            { weekday: 1, start: '09:00', end: '12:00' },
+            { weekday: 3, start: '09:00', end: '12:00' },
+            { weekday: 3, start: '14:00', end: '18:00' },
+            { weekday: 5, start: '09:00', end: '12:00' },
+          ],
+          overrides: [
+            { date: '2026-12-24', kind: 'day_off' },
+            { date: '2026-12-19', kind: 'extra', start: '10:00', end: '13:00' },
+          ],
+        },
+      },
+    },
     success: { status: 200, description: 'Your availability now.', schema: availabilitySchema },
     errors: {
       ...therapistNotFound,
       'therapy.invalid_availability': {
-        status: 400,
+        status: 422,
         description: 'A rule or override is not valid (end before start, overlap…).',
       },
     },
@@ -200,8 +235,8 @@ function registerTherapistRoutes(api: HttpApi, aura: Aura): void {
     errors: {
       ...therapistNotFound,
       'therapy.session_type_not_found': { status: 404, description: 'The therapist offers no such session type.' },
-      'therapy.invalid_range': { status: 400, description: '`to` is not after `from`, or the range is too long.' },
-      'therapy.invalid_time_zone': { status: 400, description: 'Not an IANA time zone.' },
+      'therapy.invalid_range': { status: 422, description: '`to` is not after `from`, or the range is too long.' },
+      'therapy.invalid_time_zone': { status: 422, description: 'Not an IANA time zone.' },
     },
     handler: async ({ actor, params, query }) =>
       (await aura.get(FindSlots))
@@ -229,12 +264,22 @@ function registerSessionRoutes(api: HttpApi, aura: Aura): void {
     auth: ['patient', 'admin'],
     idempotent: true,
     request: { body: bookBodySchema },
+    examples: {
+      patient: {
+        summary: 'A patient books a slot the search offered',
+        value: {
+          therapistId: '0190aaaa-bbbb-7ccc-8ddd-000000000010',
+          sessionTypeId: '0190aaaa-bbbb-7ccc-8ddd-000000000020',
+          startsAt: '2026-12-14T09:00:00+01:00',
+        },
+      },
+    },
     success: { status: 201, description: 'The session, scheduled.', schema: sessionSchema },
     errors: {
       ...slotErrors,
       ...therapistNotFound,
       'therapy.session_type_not_found': { status: 404, description: 'The therapist offers no such session type.' },
-      'therapy.patient_required': { status: 400, description: 'An admin must name the patient.' },
+      'therapy.patient_required': { status: 422, description: 'An admin must name the patient.' },
       'therapy.patient_not_found': { status: 404, description: 'No such patient.' },
       'therapy.not_a_patient': { status: 422, description: 'The account booked for is not a patient.' },
       'therapy.patient_inactive': { status: 409, description: 'The patient’s account is not active.' },
@@ -311,6 +356,7 @@ function registerSessionRoutes(api: HttpApi, aura: Aura): void {
     tags: sessionTags,
     auth: true,
     request: { params: idParams, body: rescheduleBodySchema },
+    examples: { later: { summary: 'Another slot the search offered', value: { startsAt: '2026-12-16T14:00:00Z' } } },
     success: { status: 200, description: 'The session at its new time.', schema: sessionSchema },
     errors: { ...transitionErrors, ...slotErrors, ...therapistNotFound },
     handler: async ({ actor, params, body }) =>
@@ -329,8 +375,11 @@ function registerSessionRoutes(api: HttpApi, aura: Aura): void {
     tags: sessionTags,
     auth: true,
     request: { params: idParams, body: cancelBodySchema },
+    examples: {
+      patient: { summary: 'The patient cannot make it', value: { reason: 'schedule_conflict', note: 'Travelling that week.' } },
+    },
     success: { status: 200, description: 'The session, cancelled.', schema: sessionSchema },
-    errors: { ...transitionErrors, 'therapy.invalid_note': { status: 400, description: 'The note is not valid text.' } },
+    errors: { ...transitionErrors, 'therapy.invalid_note': { status: 422, description: 'The note is not valid text.' } },
     handler: async ({ actor, params, body }) =>
       (await aura.get(CancelSession))
         .execute({ actor, sessionId: params.id, reason: body.reason, note: body.note })
@@ -378,11 +427,12 @@ function registerSessionRoutes(api: HttpApi, aura: Aura): void {
     tags: sessionTags,
     auth: ['therapist', 'admin'],
     request: { params: idParams, body: waiveBodySchema },
+    examples: { emergency: { summary: 'A family emergency', value: { reason: 'emergency', note: 'Called the day before.' } } },
     success: { status: 200, description: 'The session, its fee waived.', schema: sessionSchema },
     errors: {
       ...transitionErrors,
       'therapy.no_fee_to_waive': { status: 409, description: 'No fee applies, or it was already waived.' },
-      'therapy.invalid_note': { status: 400, description: 'The note is not valid text.' },
+      'therapy.invalid_note': { status: 422, description: 'The note is not valid text.' },
     },
     handler: async ({ actor, params, body }) =>
       (await aura.get(WaiveFee))

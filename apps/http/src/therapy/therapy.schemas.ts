@@ -1,5 +1,4 @@
 import type { IssuedCalendar, SessionView, SlotsView, TherapistView } from '@aura/application/therapy';
-import { isWellFormedText } from '@aura/domain/platform';
 import {
   AVAILABILITY_LIMITS,
   type Availability,
@@ -12,15 +11,10 @@ import {
   WAIVER_REASONS,
 } from '@aura/domain/therapy';
 import { z } from 'zod';
+import { nonBlankText, text as plainText } from '../platform/schemas.js';
 
-/** Text PostgreSQL can store (no NUL, no lone surrogate) with something visible in it. */
-const text = (min: number, max: number) =>
-  z
-    .string()
-    .min(min)
-    .max(max)
-    .refine(isWellFormedText, { error: 'must be text without NUL or lone surrogates' })
-    .refine((value) => min === 0 || value.trim().length > 0, { error: 'must not be blank' });
+/** Text PostgreSQL can store (no NUL, no lone surrogate): any (min 0), or not blank (min 1); lengths in code points. */
+const text = (min: 0 | 1, max: number) => (min === 0 ? plainText({ max }) : nonBlankText(max));
 
 /** IANA names Aura's time arithmetic knows: the runtime's list, UTC, and the current names of renamed zones. */
 const ZONES = [
