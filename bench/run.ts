@@ -16,11 +16,12 @@ import {
   runNotificationsBench,
 } from './notifications.bench.js';
 import { type OutboxBenchResult, outboxMarkdown, outboxOptionsFromEnv, runOutboxBench } from './outbox-throughput.bench.js';
+import { runStartupBench, type StartupBenchResult, startupMarkdown, startupOptionsFromEnv } from './startup.bench.js';
 import { machineInfo, redactUrl, repoRoot, serverUrlsFromEnv } from './support.js';
 import { runTherapyBench, type TherapyBenchResult, therapyMarkdown, therapyOptionsFromEnv } from './therapy.bench.js';
 import { runUsersMeBench, type UsersMeResult, usersMeMarkdown, usersMeOptionsFromEnv } from './users-me.bench.js';
 
-const SUITES = ['http', 'outbox', 'auth-timing', 'users-me', 'notifications', 'therapy'] as const;
+const SUITES = ['http', 'outbox', 'auth-timing', 'users-me', 'notifications', 'therapy', 'startup'] as const;
 type Suite = (typeof SUITES)[number];
 
 /** A suite's result, or the error it failed with. */
@@ -39,6 +40,7 @@ interface Report {
   readonly usersMe?: Outcome<UsersMeResult>;
   readonly notifications?: Outcome<NotificationsBenchResult>;
   readonly therapy?: Outcome<TherapyBenchResult>;
+  readonly startup?: Outcome<StartupBenchResult>;
 }
 
 function selectedSuites(): Suite[] {
@@ -75,6 +77,7 @@ async function main() {
   const usersMeOptions = usersMeOptionsFromEnv();
   const notificationsOptions = notificationsOptionsFromEnv();
   const therapyOptions = therapyOptionsFromEnv();
+  const startupOptions = startupOptionsFromEnv();
   const startedAt = new Date();
   const machine = machineInfo();
   const { databaseUrl, redisUrl } = serverUrlsFromEnv();
@@ -85,6 +88,7 @@ async function main() {
   const usersMe = await runSuite(suites, 'users-me', () => runUsersMeBench(usersMeOptions));
   const notifications = await runSuite(suites, 'notifications', () => runNotificationsBench(notificationsOptions));
   const therapy = await runSuite(suites, 'therapy', () => runTherapyBench(therapyOptions));
+  const startup = await runSuite(suites, 'startup', () => runStartupBench(startupOptions));
 
   const report: Report = {
     startedAt: startedAt.toISOString(),
@@ -101,6 +105,7 @@ async function main() {
     ...(usersMe ? { usersMe } : {}),
     ...(notifications ? { notifications } : {}),
     ...(therapy ? { therapy } : {}),
+    ...(startup ? { startup } : {}),
   };
 
   const dir = join(repoRoot, 'bench', 'results');
@@ -120,9 +125,14 @@ async function main() {
   if (usersMe) sections.push('', section('users/me', usersMe, usersMeMarkdown));
   if (notifications) sections.push('', section('Notifications', notifications, notificationsMarkdown));
   if (therapy) sections.push('', section('Therapy', therapy, therapyMarkdown));
+  if (startup) sections.push('', section('Start-up', startup, startupMarkdown));
   sections.push('', `Raw results: ${relative(process.cwd(), file) || file}`);
   console.log(sections.join('\n'));
-  if ([http, outbox, authTiming, usersMe, notifications, therapy].some((result) => result !== undefined && 'error' in result))
+  if (
+    [http, outbox, authTiming, usersMe, notifications, therapy, startup].some(
+      (result) => result !== undefined && 'error' in result,
+    )
+  )
     process.exitCode = 1;
 }
 

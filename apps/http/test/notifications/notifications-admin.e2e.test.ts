@@ -153,7 +153,7 @@ describe.each(TARGETS)('admin notifications (%s)', (target) => {
         userId: patient.id,
         channel: 'email',
         template: 'user.welcome',
-        variables: { displayName: 'Ana', url: 'https://aura.example/preferences' },
+        variables: { displayName: 'Ana' },
       });
       expect(welcome.status, JSON.stringify(welcome.body)).toBe(202);
       expect(welcome.body.notification).toMatchObject({

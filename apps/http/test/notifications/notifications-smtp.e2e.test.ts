@@ -91,7 +91,8 @@ describe.each(TARGETS)('email over SMTP (%s)', (target) => {
     }
     expect(notificationIdOf(welcome)).not.toBe(notificationIdOf(verification));
     expect(welcome.text).toContain('Hello Test Person');
-    expect(welcome.text).toContain('/api/notifications/preferences');
+    expect(welcome.text).toContain('notification settings in the app');
+    expect(welcome.text).not.toMatch(/confirm your email/);
     expect(verification.text).toMatch(/Your code: \S+/);
     // Nothing went to the development mailbox: SMTP is the email provider now.
     const dev = await request(t.app).get('/dev/mailbox').query({ to: user.email });
