@@ -19,6 +19,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Two at a time on two cores: many suites wait on processes, servers and timers rather than compute.
+    maxWorkers: 2,
     reporters: ['default', ['json', { outputFile: '.vitest-reports/report.json' }]],
     coverage: {
       provider: 'v8',

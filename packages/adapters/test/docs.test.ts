@@ -26,7 +26,9 @@ describe('docs/notifications.md', () => {
 
   it('lists every built-in template with its category, channels, variables and languages', () => {
     for (const template of builtInTemplates) expect(notifications, template.key).toContain(templateRow(template));
-    const listed = [...notifications.matchAll(/^\| `([a-z.-]+)` \| (security|transactional|reminder|announcement) \|/gm)].map((m) => m[1]);
+    const listed = [...notifications.matchAll(/^\| `([a-z.-]+)` \| (security|transactional|reminder|announcement) \|/gm)].map(
+      (m) => m[1],
+    );
     expect(listed.sort()).toEqual(builtInTemplates.map((t) => t.key).sort());
   });
 

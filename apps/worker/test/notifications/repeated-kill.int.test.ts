@@ -17,7 +17,7 @@ const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
 
 describe.runIf(hasPostgres && hasRedis)('production mode (PostgreSQL + BullMQ): workers killed mid-send twice', () => {
-  it('a third worker still sends it once the second claim lapses (the sweep re-derives it)', { timeout: 45_000 }, async () => {
+  it('a third worker still sends it once the second claim lapses (the sweep re-derives it)', { timeout: 60_000 }, async () => {
     const smtp = await startSmtpSink();
     cleanups.add(() => smtp.close());
     const { env, aura, send } = await production(cleanups, redisUrl as string, {
@@ -51,7 +51,7 @@ describe.runIf(hasPostgres && hasRedis)('production mode (PostgreSQL + BullMQ): 
     await waitUntil(
       async () => (await storedNotification(db, id)).status === 'sent',
       'the third worker sent it',
-      claimedUntil - Date.now() + 3_500,
+      claimedUntil - Date.now() + 8_000,
     ).catch(() => undefined);
 
     const notification = await storedNotification(db, id);

@@ -12,9 +12,10 @@ import { BullmqJobQueue } from '../../src/platform/queue/bullmq-job-queue.js';
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const run = promisify(execFile);
 
+/** Runs an operator command as operators do: `npm run <script> -- …` (the compiled command). */
 async function cli(script: string, args: string[], env: Record<string, string>) {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--conditions=aura-source', '--import', 'tsx', script, ...args], {
+    const { stdout, stderr } = await run('npm', ['run', '--silent', script, '--', ...args], {
       cwd: root,
       env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     });
@@ -36,10 +37,10 @@ describe.runIf(hasPostgres && hasRedis)('operator commands', () => {
   afterAll(() => drop?.());
 
   it('npm run db:migrate applies the migrations once, then finds nothing to do', async () => {
-    const first = await cli('packages/adapters/src/platform/cli/migrate.ts', [], env);
+    const first = await cli('db:migrate', [], env);
     expect(first.code).toBe(0);
     expect(first.out).toMatch(/applied: 2026_11_21_000000_platform_outbox_inbox_dead_letters/);
-    const second = await cli('packages/adapters/src/platform/cli/migrate.ts', [], env);
+    const second = await cli('db:migrate', [], env);
     expect(second.out).toMatch(/postgres: already up to date/);
   });
 
@@ -58,12 +59,12 @@ describe.runIf(hasPostgres && hasRedis)('operator commands', () => {
       failedAt: new Date('2026-11-21T10:00:00Z'),
     });
     try {
-      const list = await cli('packages/adapters/src/platform/cli/dead-letters.ts', ['list'], env);
+      const list = await cli('dead-letters', ['list'], env);
       expect(list.code).toBe(0);
       expect(list.out).toMatch(new RegExp(`${id} .* cli.test/poke {2}attempts=8 replays=0 {2}provider timed out`));
       expect(list.out).toMatch(/1 dead letter\(s\)/);
 
-      const replay = await cli('packages/adapters/src/platform/cli/dead-letters.ts', ['replay', id], env);
+      const replay = await cli('dead-letters', ['replay', id], env);
       expect(replay.code).toBe(0);
       expect(replay.out).toMatch(`replayed ${id} onto cli.test (replay #1)`);
       expect((await store.get(id))?.replayCount).toBe(1);
@@ -77,10 +78,10 @@ describe.runIf(hasPostgres && hasRedis)('operator commands', () => {
       expect((await queue.counts('cli.test')).waiting).toBe(1);
       await queue.close();
 
-      const unknown = await cli('packages/adapters/src/platform/cli/dead-letters.ts', ['replay', 'nope'], env);
+      const unknown = await cli('dead-letters', ['replay', 'nope'], env);
       expect(unknown.code).toBe(1);
       expect(unknown.out).toMatch(/platform.dead_letter_not_found/);
-      const usage = await cli('packages/adapters/src/platform/cli/dead-letters.ts', ['explode'], env);
+      const usage = await cli('dead-letters', ['explode'], env);
       expect(usage.code).toBe(2);
       expect(usage.out).toMatch(/usage: dead-letters list/);
     } finally {

@@ -16,11 +16,11 @@ const PASSWORD = 'a sturdy operator passphrase';
 
 function createAdmin(args: string[], env: Record<string, string>, stdin?: string) {
   return new Promise<{ code: number | null; out: string }>((resolve) => {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=aura-source', '--import', 'tsx', 'packages/adapters/src/users/cli/create-admin.ts', ...args],
-      { cwd: root, env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', AURA_ADMIN_PASSWORD: '', LOG_LEVEL: 'warn', ...env } },
-    );
+    // As operators run it: npm runs the compiled command (`exec node …/dist/…`).
+    const child = spawn('npm', ['run', '--silent', 'users:create-admin', '--', ...args], {
+      cwd: root,
+      env: { ...process.env, DATABASE_URL: '', REDIS_URL: '', AURA_ADMIN_PASSWORD: '', LOG_LEVEL: 'warn', ...env },
+    });
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
